@@ -1,0 +1,73 @@
+/**
+ * Every error a task Lambda throws on purpose. Step Functions matches `ErrorEquals` against the
+ * Lambda error's name, so each class sets `name` to a string literal (it survives minification)
+ * and the ASL's Retry and Catch blocks name these literals.
+ */
+
+export abstract class DeploymentError extends Error {
+  /** Whether the ASL retries this error (transient) or routes it straight to "Deployment Failed". */
+  abstract readonly retryable: boolean;
+}
+
+/** The deployment's input document, artifact or template is wrong. Nothing was created or changed. */
+export class InvalidInputError extends DeploymentError {
+  override readonly name = 'InvalidInputError' as const;
+  readonly retryable = false;
+}
+
+/** The stack is in a status that cannot take a change; the message says what the operator must do. */
+export class StackNotReadyError extends DeploymentError {
+  override readonly name = 'StackNotReadyError' as const;
+  readonly retryable = false;
+}
+
+/** A stack create ended in a failed status. */
+export class StackCreateFailedError extends DeploymentError {
+  override readonly name = 'StackCreateFailedError' as const;
+  readonly retryable = false;
+}
+
+/** An executed change set did not reach a complete status (it rolled back or failed). */
+export class StackUpdateFailedError extends DeploymentError {
+  override readonly name = 'StackUpdateFailedError' as const;
+  readonly retryable = false;
+}
+
+/** Deleting a stack left over from a failed first create did not finish. */
+export class StackDeleteFailedError extends DeploymentError {
+  override readonly name = 'StackDeleteFailedError' as const;
+  readonly retryable = false;
+}
+
+/** CloudFormation could not create the change set for a reason other than "no changes". */
+export class ChangeSetFailedError extends DeploymentError {
+  override readonly name = 'ChangeSetFailedError' as const;
+  readonly retryable = false;
+}
+
+/** A wait loop passed its limit: the stack or change set never settled. */
+export class WaitLimitExceededError extends DeploymentError {
+  override readonly name = 'WaitLimitExceededError' as const;
+  readonly retryable = false;
+}
+
+/** Throttling or a server-side fault from an AWS API: the ASL retries the state with backoff. */
+export class AwsTransientError extends DeploymentError {
+  override readonly name = 'AwsTransientError' as const;
+  readonly retryable = true;
+}
+
+/** Any other error from an AWS API (access denied, validation): not retried, reported with the call that failed. */
+export class AwsCallError extends DeploymentError {
+  override readonly name = 'AwsCallError' as const;
+  readonly retryable = false;
+}
+
+/** The handler was deployed without a setting it needs (an environment variable). */
+export class ConfigurationError extends DeploymentError {
+  override readonly name = 'ConfigurationError' as const;
+  readonly retryable = false;
+}
+
+/** Error names the ASL retries with backoff, besides the Lambda service's own transient errors. */
+export const RETRYABLE_ERROR_NAMES = ['AwsTransientError'] as const;

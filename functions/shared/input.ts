@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
+import { InvalidInputError } from './errors';
+
+/** Letters, digits and hyphens, a letter first: what CloudFormation accepts in a stack name. */
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
+const NAME_HINT = 'use letters, digits and hyphens, starting with a letter';
+
+const namePart = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(MAX_STACK_NAME_LENGTH, `must be at most ${MAX_STACK_NAME_LENGTH} characters`)
+  .regex(NAME_PATTERN, NAME_HINT);
+
+const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
+
+export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
+
+/**
+ * Which removals and replacements a deployment may make. Each entry is a logical resource id
+ * (`UsersTable`) or a resource type (`AWS::SNS::Subscription`); nothing is allowed by default.
+ */
+export const SafetyPolicySchema = z.strictObject({
+  allowRemoval: z.array(z.string().min(1)).default([]),
+  allowReplacement: z.array(z.string().min(1)).default([]),
+});
+export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
+
+/** The state machine's input: the document in S3 named by `UserParameters`, or typed by hand. */
+export const DeploymentInputSchema = z.strictObject({
+  environmentName: namePart,
+  stackName: namePart,
+  templatePath: artifactPath,
+  revisionS3Bucket: z.string({ error: 'must be a string' }).min(3, 'must be an S3 bucket name'),
+  revisionS3Key: z.string({ error: 'must be a string' }).min(1, 'must be the S3 key of the artifact zip'),
+  revisionS3ObjectVersion: z.string().min(1).optional(),
+  templateConfigurationPath: artifactPath.optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+  cloudFormationRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>')
+    .optional(),
+  safetyPolicy: SafetyPolicySchema.optional(),
+  maxWaitSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`)
+    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS}`)
+    .optional(),
+});
+export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
+
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS } as const;
+
+/** Validates an input document and returns it typed, or throws one error naming every bad field. */
+export function parseDeploymentInput(raw: unknown): DeploymentInput {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError('The deployment input must be a JSON object with environmentName, stackName, templatePath, revisionS3Bucket and revisionS3Key.');
+  }
+  const parsed = DeploymentInputSchema.safeParse(raw);
+  if (parsed.success) {
+    const stackName = `${parsed.data.environmentName}-${parsed.data.stackName}`;
+    if (stackName.length > MAX_STACK_NAME_LENGTH) {
+      throw new InvalidInputError(
+        `Invalid deployment input: environmentName-stackName ("${stackName}") is ${stackName.length} characters; CloudFormation allows ${MAX_STACK_NAME_LENGTH}. Shorten stackName.`,
+      );
+    }
+    return parsed.data;
+  }
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? `${issue.path.join('.')}.` : '';
+      return issue.keys.map((key) => `${where}${key}: unknown field (check its spelling; see the README for the fields)`).join('; ');
+    }
+    const field = issue.path.join('.') || '(document)';
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    return `${field}: ${missing ? 'is required' : issue.message}`;
+  });
+  throw new InvalidInputError(`Invalid deployment input: ${problems.join('; ')}.`);
+}

@@ -1,0 +1,145 @@
+/**
+ * The shapes of the execution's data. Each task writes its result under its own key (its
+ * `ResultPath` in `statemachine/deploy.asl.json`), so the final output tells the whole story:
+ *
+ *   $            the input document (DeploymentInput)
+ *   $.deployment Prepare Deployment           what will be deployed, validated and normalised
+ *   $.stack      Check Stack Existence        whether the stack existed and what to do with it
+ *   $.recreate   Delete Failed Stack (+ loop) the ROLLBACK_COMPLETE stack deleted before a fresh create
+ *   $.changeSet  Create Change Set (+ loop)   the change set and its creation status
+ *   $.inspection Inspect Change Set Changes   every change, and the ones that remove or replace
+ *   $.result     the stack operation and its end: decision, status, stack outputs
+ *   $.failure    { Error, Cause } when the deployment failed
+ */
+import type { SafetyPolicy } from './input';
+
+export interface Parameter {
+  ParameterKey: string;
+  ParameterValue: string;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ArtifactLocation {
+  bucket: string;
+  key: string;
+  version?: string;
+}
+
+export interface TemplateSummary {
+  /** Size in bytes; above MAX_TEMPLATE_BODY_BYTES the template is staged in S3 and passed by URL. */
+  bytes: number;
+  sha256: string;
+  resourceCount: number;
+}
+
+export interface Deployment {
+  environmentName: string;
+  /** The CloudFormation stack: `<environmentName>-<stackName>`. */
+  stackName: string;
+  artifact: ArtifactLocation;
+  templatePath: string;
+  templateConfigurationPath?: string;
+  template: TemplateSummary;
+  parameters: Parameter[];
+  tags: Tag[];
+  capabilities: string[];
+  roleArn?: string;
+  safetyPolicy: SafetyPolicy;
+  maxWaitSeconds: number;
+  /** Derived from the execution name, so a retried task finds the change set it already made. */
+  changeSetName: string;
+  /** Derived from the execution name: CloudFormation treats a repeated create with it as the same request. */
+  clientRequestToken: string;
+}
+
+/** How the next poll is paced; returned by every status task and read by the Wait states' SecondsPath. */
+export interface PollState {
+  polls: number;
+  waitedSeconds: number;
+  waitSeconds: number;
+}
+
+export type StackAction = 'CREATE' | 'RECREATE' | 'UPDATE' | 'CREATE_WITH_CHANGE_SET';
+
+export interface StackCheck {
+  exists: boolean;
+  action: StackAction;
+  stackId?: string;
+  status?: string;
+  /** Why this action was chosen, in words for the operator. */
+  note: string;
+}
+
+export interface StackRecreate extends PollState {
+  deletedStackId: string;
+  previousStatus: string;
+  note: string;
+  deleted: boolean;
+}
+
+export type ChangeSetOutcome = 'PENDING' | 'READY' | 'NO_CHANGES';
+
+export interface ChangeSetState extends PollState {
+  name: string;
+  id: string;
+  type: 'UPDATE' | 'CREATE';
+  status: string;
+  statusReason?: string;
+  outcome: ChangeSetOutcome;
+}
+
+export interface ChangeSummary {
+  logicalResourceId: string;
+  resourceType: string;
+  action: string;
+  replacement?: string;
+  physicalResourceId?: string;
+  policyAction?: string;
+}
+
+export interface OffendingChange extends ChangeSummary {
+  /** The rule that flagged it: removal, replacement, conditional-replacement, unknown-action. */
+  rule: string;
+  reason: string;
+  /** The properties or attributes whose change forces the replacement, e.g. `Properties.TableName`. */
+  causes: string[];
+}
+
+export interface Inspection {
+  safe: boolean;
+  changeCount: number;
+  changes: ChangeSummary[];
+  /** True when `changes` holds only the first MAX_CHANGES_IN_OUTPUT of `changeCount`. */
+  truncated: boolean;
+  offending: OffendingChange[];
+  summary: string;
+}
+
+export type Decision = 'CREATED' | 'UPDATED' | 'NO_CHANGES';
+
+export interface StackOutput {
+  OutputKey: string;
+  OutputValue: string;
+  Description?: string;
+  ExportName?: string;
+}
+
+export interface OperationResult extends PollState {
+  action: 'CREATE' | 'UPDATE' | 'NONE';
+  stackId: string;
+  status: string;
+  /** False while the operation runs; the Choice after each status task reads it. */
+  done: boolean;
+  decision?: Decision;
+  outputs?: StackOutput[];
+  summary?: string;
+}
+
+export interface Failure {
+  Error: string;
+  Cause: string;
+}
