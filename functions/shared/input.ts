@@ -34,6 +34,8 @@ export const DeploymentInputSchema = z.strictObject({
   revisionS3Bucket: z.string({ error: 'must be a string' }).min(3, 'must be an S3 bucket name'),
   revisionS3Key: z.string({ error: 'must be a string' }).min(1, 'must be the S3 key of the artifact zip'),
   revisionS3ObjectVersion: z.string().min(1).optional(),
+  /** Which of the pipeline action's input artifacts holds the template; the trigger fills revisionS3Bucket/Key from it. */
+  sourceArtifactName: z.string().min(1).optional(),
   templateConfigurationPath: artifactPath.optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
   cloudFormationRoleArn: z
