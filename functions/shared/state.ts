@@ -86,6 +86,8 @@ export type ChangeSetOutcome = 'PENDING' | 'READY' | 'NO_CHANGES';
 export interface ChangeSetState extends PollState {
   name: string;
   id: string;
+  /** The stack's id, as the change set names it once CloudFormation has made it. */
+  stackId?: string;
   type: 'UPDATE' | 'CREATE';
   status: string;
   statusReason?: string;

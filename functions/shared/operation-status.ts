@@ -1,0 +1,69 @@
+import { finalPoll, nextPoll } from './polling';
+import { describeFailure, describeStack, firstFailure, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
+import { AwsCallError, StackCreateFailedError, StackUpdateFailedError } from './errors';
+import type { Decision, Deployment, OperationResult } from './state';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+
+export interface OperationKind {
+  /** What the operator reads, e.g. "Creating stack prod-app". */
+  describe: (stackName: string) => string;
+  successStatuses: readonly string[];
+  decision: Decision;
+  /** The error to throw when the operation ends in any other status. */
+  fail: (message: string) => Error;
+  failureAdvice: (stackName: string, status: string) => string;
+}
+
+/**
+ * One poll of a running create or update: still running → the pacing of the next poll; done → the
+ * decision and the stack's outputs; failed → the first failing resource and its reason.
+ */
+export async function pollStackOperation(deployment: Deployment, previous: OperationResult, kind: OperationKind): Promise<OperationResult> {
+  const what = kind.describe(deployment.stackName);
+  const stack = await describeStack(previous.stackId);
+  if (!stack) throw new AwsCallError(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
+  const status = stack.StackStatus ?? 'UNKNOWN';
+  const outcome = operationOutcome(status, kind.successStatuses);
+  if (outcome === 'RUNNING') {
+    return { ...previous, status, done: false, ...nextPoll(previous, deployment.maxWaitSeconds, what) };
+  }
+  if (outcome === 'SUCCEEDED') {
+    const outputs = stackOutputs(stack);
+    return {
+      ...previous,
+      ...finalPoll(previous),
+      status,
+      done: true,
+      decision: kind.decision,
+      outputs,
+      summary: `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`,
+    };
+  }
+  throw kind.fail(failureMessage(what, status, await firstFailure(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+}
+
+function failureMessage(what: string, status: string, failure: FailureEvent | undefined, stack: Stack, advice: string): string {
+  return `${what} failed (${status}). First failure: ${describeFailure(failure, stack)}. ${advice}`.trim();
+}
+
+export const STACK_CREATION: OperationKind = {
+  describe: (stackName) => `Creating stack ${stackName}`,
+  successStatuses: ['CREATE_COMPLETE'],
+  decision: 'CREATED',
+  fail: (message) => new StackCreateFailedError(message),
+  failureAdvice: (stackName, status) =>
+    status === 'ROLLBACK_COMPLETE'
+      ? `The stack is left ROLLBACK_COMPLETE with no resources; fix the template and run the deployment again (it deletes and re-creates ${stackName}).`
+      : `Look at the stack's events in the CloudFormation console before running the deployment again.`,
+};
+
+export const STACK_UPDATE: OperationKind = {
+  describe: (stackName) => `Updating stack ${stackName}`,
+  successStatuses: ['UPDATE_COMPLETE'],
+  decision: 'UPDATED',
+  fail: (message) => new StackUpdateFailedError(message),
+  failureAdvice: (_stackName, status) =>
+    status === 'UPDATE_ROLLBACK_COMPLETE'
+      ? 'CloudFormation rolled the stack back to its previous state; fix the cause and run the deployment again.'
+      : 'The stack did not roll back cleanly; resolve it in the CloudFormation console before deploying again.',
+};

@@ -1,0 +1,59 @@
+import { parseDeploymentInput, DEFAULTS } from './input';
+import { normaliseEntryPath } from './artifact';
+import { loadTemplate } from './template-source';
+import { InvalidInputError } from './errors';
+import { changeSetNameFor, clientRequestTokenFor } from './names';
+import type { Deployment, Parameter } from './state';
+import type { CloudFormationTemplate } from './template';
+
+/** The environment variable naming the CloudFormation service role used when the input names none. */
+export const DEFAULT_ROLE_ENV = 'DEFAULT_CLOUDFORMATION_ROLE_ARN';
+
+/**
+ * Validates everything a deployment needs before anything is touched: the input document, the
+ * artifact, the template and its configuration. Bad input fails here, having changed nothing.
+ */
+export async function prepareDeployment(rawInput: unknown, executionName: string): Promise<Deployment> {
+  const input = parseDeploymentInput(rawInput);
+  const templatePath = normaliseEntryPath(input.templatePath, 'templatePath');
+  const templateConfigurationPath = input.templateConfigurationPath
+    ? normaliseEntryPath(input.templateConfigurationPath, 'templateConfigurationPath')
+    : undefined;
+  const artifact = {
+    bucket: input.revisionS3Bucket,
+    key: input.revisionS3Key,
+    ...(input.revisionS3ObjectVersion ? { version: input.revisionS3ObjectVersion } : {}),
+  };
+  const loaded = await loadTemplate({ artifact, templatePath, templateConfigurationPath });
+  const parameters = loaded.configuration?.parameters ?? [];
+  checkParametersDeclared(parameters, loaded.template, templateConfigurationPath);
+
+  const roleArn = input.cloudFormationRoleArn ?? (process.env[DEFAULT_ROLE_ENV] || undefined);
+  return {
+    environmentName: input.environmentName,
+    stackName: `${input.environmentName}-${input.stackName}`,
+    artifact,
+    templatePath,
+    ...(templateConfigurationPath ? { templateConfigurationPath } : {}),
+    template: loaded.summary,
+    parameters,
+    tags: loaded.configuration?.tags ?? [],
+    capabilities: input.capabilities ?? [],
+    ...(roleArn ? { roleArn } : {}),
+    safetyPolicy: input.safetyPolicy ?? { allowRemoval: [], allowReplacement: [] },
+    maxWaitSeconds: input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds,
+    changeSetName: changeSetNameFor(executionName),
+    clientRequestToken: clientRequestTokenFor(executionName),
+  };
+}
+
+/** A parameter the template does not declare is a typo CloudFormation would reject only after the create started. */
+function checkParametersDeclared(parameters: Parameter[], template: CloudFormationTemplate, where: string | undefined): void {
+  const declared = new Set(Object.keys((template.Parameters as Record<string, unknown> | undefined) ?? {}));
+  const unknown = parameters.map((p) => p.ParameterKey).filter((key) => !declared.has(key));
+  if (unknown.length) {
+    throw new InvalidInputError(
+      `The template configuration "${where}" sets parameter(s) ${unknown.join(', ')} that the template does not declare (it declares: ${[...declared].join(', ') || 'none'}).`,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3 } from './clients';
+import { awsCall } from './aws-errors';
+import { describeArtifact, extractEntries, readArtifactZip } from './artifact';
+import { ConfigurationError, InvalidInputError } from './errors';
+import { MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_CONFIGURATION_BYTES, MAX_TEMPLATE_URL_BYTES } from './limits';
+import { parseTemplate, type CloudFormationTemplate } from './template';
+import { parseTemplateConfiguration, type TemplateConfiguration } from './template-configuration';
+import type { ArtifactLocation, Deployment, TemplateSummary } from './state';
+
+export interface TemplateSource {
+  artifact: ArtifactLocation;
+  templatePath: string;
+  templateConfigurationPath?: string;
+}
+
+export interface LoadedTemplate {
+  text: string;
+  template: CloudFormationTemplate;
+  summary: TemplateSummary;
+  configuration?: TemplateConfiguration;
+}
+
+/** Reads the template (and its configuration file) out of the artifact zip, in memory, and parses both. */
+export async function loadTemplate(source: TemplateSource): Promise<LoadedTemplate> {
+  const where = describeArtifact(source.artifact);
+  const zip = await readArtifactZip(source.artifact);
+  const wanted = [{ path: source.templatePath, field: 'templatePath', maxBytes: MAX_TEMPLATE_URL_BYTES }];
+  if (source.templateConfigurationPath) {
+    wanted.push({ path: source.templateConfigurationPath, field: 'templateConfigurationPath', maxBytes: MAX_TEMPLATE_CONFIGURATION_BYTES });
+  }
+  const entries = extractEntries(zip, wanted, where);
+  const templateBytes = entries.get(source.templatePath)!.bytes;
+  const text = new TextDecoder('utf-8').decode(templateBytes);
+  const template = parseTemplate(text, `"${source.templatePath}" in ${where}`);
+  const configurationEntry = source.templateConfigurationPath ? entries.get(source.templateConfigurationPath) : undefined;
+  const configuration = configurationEntry
+    ? parseTemplateConfiguration(new TextDecoder('utf-8').decode(configurationEntry.bytes), `"${source.templateConfigurationPath}" in ${where}`)
+    : undefined;
+  return {
+    text,
+    template,
+    configuration,
+    summary: {
+      bytes: templateBytes.byteLength,
+      sha256: createHash('sha256').update(templateBytes).digest('hex'),
+      resourceCount: Object.keys(template.Resources).length,
+    },
+  };
+}
+
+export type TemplateArgument = { TemplateBody: string } | { TemplateURL: string };
+
+/** The environment variable naming the bucket where templates too large for `TemplateBody` are staged. */
+export const STAGING_BUCKET_ENV = 'TEMPLATE_STAGING_BUCKET';
+
+/**
+ * The template as CreateStack and CreateChangeSet take it. It is read again from the artifact rather
+ * than carried in the execution's data: the data stays small (and readable in the console), and the
+ * digest recorded by Prepare Deployment proves it is the template that was validated.
+ */
+export async function templateArgument(deployment: Deployment): Promise<TemplateArgument> {
+  const loaded = await loadTemplate(deployment);
+  if (loaded.summary.sha256 !== deployment.template.sha256) {
+    throw new InvalidInputError(
+      `The template "${deployment.templatePath}" in ${describeArtifact(deployment.artifact)} changed after it was validated (sha256 ${loaded.summary.sha256}, expected ${deployment.template.sha256}). Artifacts must not be overwritten while a deployment runs; start the deployment again.`,
+    );
+  }
+  if (loaded.summary.bytes <= MAX_TEMPLATE_BODY_BYTES) return { TemplateBody: loaded.text };
+  return { TemplateURL: await stageTemplate(deployment, loaded.text) };
+}
+
+async function stageTemplate(deployment: Deployment, text: string): Promise<string> {
+  const bucket = process.env[STAGING_BUCKET_ENV];
+  if (!bucket) {
+    throw new ConfigurationError(
+      `The template is ${deployment.template.bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte TemplateBody limit, and no staging bucket is configured: set ${STAGING_BUCKET_ENV} on this function (the CDK app does).`,
+    );
+  }
+  const key = `templates/${deployment.stackName}/${deployment.template.sha256}.template`;
+  await awsCall(`S3 PutObject s3://${bucket}/${key}`, () =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'text/plain; charset=utf-8' })),
+  );
+  const region = await s3.config.region();
+  return `https://${bucket}.s3.${region}.amazonaws.com/${key}`;
+}
