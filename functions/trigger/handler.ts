@@ -1,0 +1,50 @@
+import type { CodePipelineEvent, Context } from 'aws-lambda';
+import { logger } from '../shared/logger';
+import { describeError } from './aws-call-errors';
+import { decodeContinuationToken } from './continuation-token';
+import { TriggerError } from './errors';
+import { readStateMachineArn } from './execution-name';
+import { followDeployment } from './follow-deployment';
+import { readJob, type Job } from './job-event';
+import { reportOutcome, type JobOutcome } from './job-result';
+import { startDeployment } from './start-deployment';
+
+/**
+ * The CodePipeline Lambda invoke action's function. The first invocation of a job starts the
+ * deployment state machine; CodePipeline then re-invokes it with the continuation token until
+ * it reports success or failure. Every invocation ends with exactly one job result; only a result
+ * CodePipeline refuses (or an event without a job) makes the invocation itself fail.
+ *
+ * Logs carry the job id and the execution, never the event (it holds `artifactCredentials`) nor
+ * the environment.
+ */
+export async function handler(event: CodePipelineEvent, context?: Context): Promise<void> {
+  logger.resetKeys();
+  if (context) logger.addContext(context);
+  const job = readJob(event);
+  logger.appendKeys({ jobId: job.id, continuing: job.continuationToken !== undefined });
+
+  const outcome = await outcomeOf(job);
+  if (outcome.executionArn) logger.appendKeys({ executionArn: outcome.executionArn });
+  if (outcome.kind === 'fail') logger.warn('Failing the job', { failureType: outcome.type, reason: outcome.message });
+  await reportOutcome(job.id, outcome);
+}
+
+async function outcomeOf(job: Job): Promise<JobOutcome> {
+  try {
+    const stateMachineArn = readStateMachineArn(process.env.STATE_MACHINE_ARN);
+    if (job.continuationToken === undefined) return await startDeployment(job, stateMachineArn);
+    const token = decodeContinuationToken(job.continuationToken, stateMachineArn);
+    logger.appendKeys({ executionArn: token.executionArn });
+    return await followDeployment(token.executionArn, token.jobId);
+  } catch (error) {
+    if (error instanceof TriggerError) return { kind: 'fail', type: error.failureType, message: error.message };
+    // A bug in the trigger: still answer the job, so the pipeline does not wait 20 minutes for nothing.
+    logger.error('Unexpected error in the trigger', { error });
+    return {
+      kind: 'fail',
+      type: 'JobFailed',
+      message: `The pipeline trigger failed unexpectedly (${describeError(error)}). See the trigger Lambda's log for job ${job.id}, then retry the stage.`,
+    };
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Limits of the APIs the trigger talks to, quoted from their references, and the trigger's own bounds.
+ * Every size the trigger sends is checked against one of these before the call, so a long
+ * message is trimmed instead of turning into a ValidationException that leaves the job hanging.
+ */
+
+/** `PutJobSuccessResult.continuationToken`: 1 to 2048 characters. */
+export const MAX_CONTINUATION_TOKEN_LENGTH = 2048;
+/** `ExecutionDetails.summary`: at most 2048 characters. */
+export const MAX_EXECUTION_SUMMARY_LENGTH = 2048;
+/** `ExecutionDetails.externalExecutionId` and `FailureDetails.externalExecutionId`: at most 1500 characters. */
+export const MAX_EXTERNAL_EXECUTION_ID_LENGTH = 1500;
+/** `FailureDetails.message`: 1 to 5000 characters. */
+export const MAX_FAILURE_MESSAGE_LENGTH = 5000;
+/** `ExecutionDetails.percentComplete`: 0 to 100. */
+export const MIN_PERCENT_COMPLETE = 0;
+export const MAX_PERCENT_COMPLETE = 100;
+/** While an execution runs, progress never claims to be done: only a SUCCEEDED execution reports 100. */
+export const MAX_RUNNING_PERCENT_COMPLETE = 99;
+
+/**
+ * CodePipeline quota: "a maximum size limit of 122880 bytes for all output variables combined
+ * for a particular action". The trigger counts the JSON encoding of the whole map, which is larger
+ * than the keys and values alone, so staying under it keeps a margin.
+ */
+export const MAX_OUTPUT_VARIABLES_BYTES = 122_880;
+/** Output variable keys: `[A-Za-z0-9@\-_]+` (`OutputVariablesKey` in the CodePipeline API model). */
+export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@_-]+$/;
+
+/** Step Functions execution names: 1 to 80 characters; the trigger keeps to `[A-Za-z0-9_-]` (safe for CloudWatch Logs too). */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+/** Step Functions' limit on an execution's input (256 KiB of UTF-8); the input document cannot be larger. */
+export const MAX_EXECUTION_INPUT_BYTES = 262_144;
+
+/**
+ * How many of the newest history events are read (newest first, without execution data) to find
+ * the state the execution is in. A Task state writes three events per Lambda attempt after its
+ * `TaskStateEntered`; the ASL allows 6 + 6 retries, so 50 covers a state retried to its limit.
+ */
+export const HISTORY_EVENTS_FOR_CURRENT_STATE = 50;

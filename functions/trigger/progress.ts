@@ -1,0 +1,78 @@
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { logger } from '../shared/logger';
+import { stepFunctions } from './clients';
+import { describeError } from './aws-call-errors';
+import { HISTORY_EVENTS_FOR_CURRENT_STATE, MAX_RUNNING_PERCENT_COMPLETE, MIN_PERCENT_COMPLETE } from './limits';
+
+/**
+ * How far along a deployment is when it has entered each state of `statemachine/deploy.asl.json`.
+ * An estimate for the pipeline console, not a measure: the create path and the change-set path
+ * have different lengths, and the wait loops take as long as CloudFormation takes. A unit test
+ * keeps this table in step with the states of the definition.
+ */
+export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
+  'Prepare Deployment': 5,
+  'Check Stack Existence': 10,
+  'Does Stack Exist?': 12,
+  // ROLLBACK_COMPLETE stack: delete it, then the create path.
+  'Delete Failed Stack': 15,
+  'Wait Failed Stack Deletion': 20,
+  'Get Failed Stack Deletion Status': 20,
+  'Failed Stack Deleted?': 25,
+  // New stack.
+  'Create Stack': 30,
+  'Wait Stack Creation': 50,
+  'Get Stack Creation Status': 50,
+  'Stack Created?': 50,
+  // Existing stack: change set, inspection, update.
+  'Create Change Set': 15,
+  'Wait Change Set Creation': 20,
+  'Get Change Set Creation Status': 20,
+  'Change Set Created?': 25,
+  'Delete Empty Change Set': 90,
+  'Inspect Change Set Changes': 35,
+  'Safe to Update Infra?': 40,
+  'Execute Change Set': 45,
+  'Wait Stack Update': 60,
+  'Get Stack Update Status': 60,
+  'Stack Updated?': 60,
+  'Delete Change Set': 90,
+  // The end states are entered a moment before the execution closes.
+  'Deployment Succeeded': MAX_RUNNING_PERCENT_COMPLETE,
+  'Deployment Failed': MAX_RUNNING_PERCENT_COMPLETE,
+};
+
+/** The progress estimate for a running execution in this state; the start for an unknown one. */
+export function percentCompleteFor(stateName: string | undefined): number {
+  if (stateName === undefined) return MIN_PERCENT_COMPLETE;
+  return Math.min(PERCENT_COMPLETE_BY_STATE[stateName] ?? MIN_PERCENT_COMPLETE, MAX_RUNNING_PERCENT_COMPLETE);
+}
+
+/** The state entered last among these events (newest first), if any. */
+export function latestEnteredState(eventsNewestFirst: HistoryEvent[]): string | undefined {
+  const entered = eventsNewestFirst.find((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name);
+  return entered?.stateEnteredEventDetails?.name;
+}
+
+/**
+ * The state the execution is in now, read from the newest page of its history. Only cosmetic
+ * (the summary and the progress figure), so a failed read is logged and answered with undefined
+ * rather than failing a deployment that is running fine.
+ */
+export async function currentStateOf(executionArn: string): Promise<string | undefined> {
+  try {
+    const history = await stepFunctions.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults: HISTORY_EVENTS_FOR_CURRENT_STATE,
+        // Names and types are enough; the states' data can be large and is not the trigger's business.
+        includeExecutionData: false,
+      }),
+    );
+    return latestEnteredState(history.events ?? []);
+  } catch (error) {
+    logger.warn('Could not read the execution history; reporting progress without the current state', { reason: describeError(error) });
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { logger } from '../shared/logger';
+import { stepFunctions } from './clients';
+import { describeError, errorName, isAccessDenied } from './aws-call-errors';
+import { encodeContinuationToken } from './continuation-token';
+import { PipelineConfigurationError, TriggerAwsCallError, TriggerPermissionError } from './errors';
+import { executionArnFor, executionNameFor } from './execution-name';
+import { followDeployment } from './follow-deployment';
+import { fillRevisionFromArtifact, readInputDocument, toExecutionInput } from './input-document';
+import type { Job } from './job-event';
+import type { JobOutcome } from './job-result';
+import { parseUserParameters } from './user-parameters';
+
+/**
+ * The first invocation of a job: read the input document, fill in the artifact, validate it,
+ * and start the execution named after the job. Everything before StartExecution only reads, so
+ * a bad document fails the job with no execution started.
+ */
+export async function startDeployment(job: Job, stateMachineArn: string): Promise<JobOutcome> {
+  const userParameters = parseUserParameters(job.userParameters);
+  const document = fillRevisionFromArtifact(await readInputDocument(userParameters), job.inputArtifacts);
+  const { input, deployment } = toExecutionInput(document, userParameters);
+  const stackName = `${deployment.environmentName}-${deployment.stackName}`;
+  const name = executionNameFor(job.id);
+  logger.appendKeys({ stackName, executionName: name });
+
+  let executionArn: string;
+  try {
+    const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+    executionArn = started.executionArn ?? executionArnFor(stateMachineArn, name);
+  } catch (error) {
+    if (errorName(error) !== 'ExecutionAlreadyExists') throw startError(error, stateMachineArn);
+    // This job already started its execution (a repeated invocation, or the execution has since
+    // closed): follow that one; never start a second deployment for the same job.
+    executionArn = executionArnFor(stateMachineArn, name);
+    logger.info('The execution for this job already exists; following it', { executionArn });
+    return followDeployment(executionArn, job.id);
+  }
+
+  logger.info('Execution started', { executionArn });
+  return {
+    kind: 'continue',
+    continuationToken: encodeContinuationToken({ executionArn, jobId: job.id }),
+    summary: `Started the deployment of stack ${stackName} (execution ${name}).`,
+    executionArn,
+    percentComplete: 0,
+  };
+}
+
+function startError(error: unknown, stateMachineArn: string): Error {
+  const name = errorName(error);
+  if (name === 'StateMachineDoesNotExist' || name === 'StateMachineDeleting' || name === 'InvalidArn') {
+    return new PipelineConfigurationError(
+      `The deployment is misconfigured: the state machine ${stateMachineArn} cannot be started (${describeError(error)}). Redeploy the orchestrator stack so STATE_MACHINE_ARN names a live state machine.`,
+      { cause: error },
+    );
+  }
+  if (name === 'InvalidExecutionInput') {
+    return new PipelineConfigurationError(`Step Functions refused the input document as execution input (${describeError(error)}).`, { cause: error });
+  }
+  if (isAccessDenied(error)) {
+    return new TriggerPermissionError(`The trigger may not start the state machine ${stateMachineArn} (${describeError(error)}). Grant its role states:StartExecution on it.`, { cause: error });
+  }
+  if (name === 'ExecutionLimitExceeded') {
+    return new TriggerAwsCallError(`Too many executions of the state machine are running (${describeError(error)}). Retry the stage when some have finished.`, { cause: error });
+  }
+  return new TriggerAwsCallError(`Could not start the deployment: ${describeError(error)}. Retry the stage.`, { cause: error });
+}
