@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadDefinition, loadDefinitionText, placeholders, substitute, taskStates, toKebabCase } from '../../statemachine/definition';
+import { readmeDiagramBlock, README_DIAGRAM_END, README_DIAGRAM_START, toMermaid } from '../../statemachine/diagram';
+import { TASK_HANDLERS } from '../../functions/handlers';
+
+// asl-validator ships no type declarations; this is the shape its README documents.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+
+const ROOT = path.join(__dirname, '..', '..');
+const definition = loadDefinition();
+
+function withFakeArns(): unknown {
+  const text = loadDefinitionText();
+  const arns = Object.fromEntries(placeholders(text).map((key) => [key, `arn:aws:lambda:us-east-1:123456789012:function:${key}`]));
+  return JSON.parse(substitute(text, arns));
+}
+
+describe('the state machine definition', () => {
+  it('passes asl-validator once its placeholders are filled', () => {
+    const result = validateAsl(withFakeArns());
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('asl-validator rejects a definition whose transition goes nowhere (the check is live)', () => {
+    const broken = withFakeArns() as { States: Record<string, { Next?: string }> };
+    broken.States['Create Stack'].Next = 'No Such State';
+    expect(validateAsl(broken).isValid).toBe(false);
+  });
+
+  it('keeps the state names of the design', () => {
+    expect(Object.keys(definition.States)).toEqual(
+      expect.arrayContaining([
+        'Prepare Deployment', 'Check Stack Existence', 'Does Stack Exist?', 'Delete Failed Stack', 'Create Stack',
+        'Wait Stack Creation', 'Get Stack Creation Status', 'Stack Created?', 'Create Change Set', 'Wait Change Set Creation',
+        'Get Change Set Creation Status', 'Change Set Created?', 'Delete Empty Change Set', 'Inspect Change Set Changes',
+        'Safe to Update Infra?', 'Execute Change Set', 'Wait Stack Update', 'Get Stack Update Status', 'Stack Updated?',
+        'Delete Change Set', 'Deployment Succeeded', 'Deployment Failed',
+      ]),
+    );
+  });
+
+  it('has one handler folder per Task state, named after the state, and the local table maps the same states', () => {
+    const tasks = taskStates(definition);
+    for (const task of tasks) {
+      expect(fs.existsSync(path.join(ROOT, 'functions', task.functionFolder, 'handler.ts'))).toBe(true);
+      expect(task.substitutionKey).toBe(`${task.stateName.replace(/[^A-Za-z]/g, '')}FunctionArn`);
+    }
+    expect(Object.keys(TASK_HANDLERS).sort()).toEqual(tasks.map((task) => task.stateName).sort());
+    expect(toKebabCase('Safe to Update Infra?')).toBe('safe-to-update-infra');
+  });
+
+  it('retries transient errors with backoff on every task and sends every other error to Deployment Failed', () => {
+    for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
+      const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      expect({ name, retried }).toEqual({ name, retried: expect.arrayContaining(['AwsTransientError', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException']) });
+      expect(retried).not.toContain('States.ALL');
+      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Deployment Failed' }]);
+    }
+  });
+
+  it('waits only as long as the last status task said (SecondsPath), never a fixed time', () => {
+    const waits = Object.values(definition.States).filter((state) => state.Type === 'Wait');
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    for (const wait of waits) {
+      expect(wait.SecondsPath).toMatch(/\.waitSeconds$/);
+      expect(wait.Seconds).toBeUndefined();
+    }
+  });
+
+  it('fills placeholders and refuses to leave one unfilled', () => {
+    expect(() => substitute('{"Resource": "${MissingArn}"}', {})).toThrow(/No substitution given for \$\{MissingArn\}/);
+    expect(substitute('"${A}"', { A: 'x' })).toBe('"x"');
+  });
+});
+
+describe('the README diagram', () => {
+  it('is the Mermaid flowchart of the current definition', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf(README_DIAGRAM_START);
+    const end = readme.indexOf(README_DIAGRAM_END) + README_DIAGRAM_END.length;
+    expect(start).toBeGreaterThanOrEqual(0);
+    // If this fails after a change to the ASL, regenerate the block with `npm run diagram`.
+    expect(readme.slice(start, end)).toBe(readmeDiagramBlock(definition));
+  });
+
+  it('draws every state and every transition of the definition', () => {
+    const diagram = toMermaid(definition);
+    for (const name of Object.keys(definition.States)) expect(diagram).toContain(`"${name}"`);
+    expect(diagram).toContain('SafetoUpdateInfra -- safe --> ExecuteChangeSet');
+    expect(diagram).toContain('SafetoUpdateInfra -- otherwise --> DeleteChangeSet');
+    expect(diagram).toMatch(/PrepareDeployment & CheckStackExistence & .* -\. error \.-> DeploymentFailed/);
+  });
+
+  it('marks the path an execution took, and where it failed', () => {
+    const diagram = toMermaid(definition, {
+      visited: ['Prepare Deployment', 'Check Stack Existence', 'Deployment Failed'],
+      failedAt: 'Check Stack Existence',
+    });
+    expect(diagram).toContain('CheckStackExistence -. error .-> DeploymentFailed');
+    expect(diagram).toContain('class PrepareDeployment,CheckStackExistence,DeploymentFailed visited');
+    expect(diagram).toContain('class CheckStackExistence failed');
+    expect(diagram).toMatch(/linkStyle \d+,\d+ stroke/);
+  });
+});
