@@ -57,8 +57,8 @@ export async function followDeployment(executionArn: string, startedByJobId: str
     logger.warn('Unknown execution status; treating it as still running', { status });
   }
   const state = await currentStateOf(executionArn);
-  const where = state ? `in "${state}"` : status.toLowerCase().replace(/_/g, ' ');
-  return continueLater(`Deployment running: ${where} (execution ${executionName}).`, percentCompleteFor(state));
+  const where = state ? `: in "${state}"` : status === 'RUNNING' ? '' : `, status ${status}`;
+  return continueLater(`Deployment running${where} (execution ${executionName}).`, percentCompleteFor(state));
 }
 
 function followError(error: unknown, executionArn: string): Error {
