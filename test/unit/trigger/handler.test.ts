@@ -305,6 +305,18 @@ describe('re-invocation with the continuation token', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
+  it.each(['PENDING_REDRIVE', 'SOME_FUTURE_STATUS'])('keeps following an execution whose status is %s', async (status) => {
+    // The SDK's type lists today's statuses; the API may send one added later.
+    sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: status as 'RUNNING' }));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+
+    await handler(continuing());
+
+    const result = successInput();
+    expect(result.continuationToken).toBe(tokenFor());
+    expect(result.executionDetails?.summary).toBe(`Deployment running, status ${status} (execution ${EXECUTION_NAME}).`);
+  });
+
   it('still continues when the history cannot be read', async () => {
     sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING' }));
     sfn.on(GetExecutionHistoryCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: states:GetExecutionHistory'));
