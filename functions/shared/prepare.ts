@@ -1,6 +1,6 @@
-import { parseDeploymentInput, DEFAULTS } from './input';
+import { parseDeploymentInput, DEFAULTS, type DeploymentInput } from './input';
 import { normaliseEntryPath } from './artifact';
-import { loadTemplate } from './template-source';
+import { loadTemplate, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
 import type { Deployment, Parameter } from './state';
@@ -9,11 +9,13 @@ import type { CloudFormationTemplate } from './template';
 /** The environment variable naming the CloudFormation service role used when the input names none. */
 export const DEFAULT_ROLE_ENV = 'DEFAULT_CLOUDFORMATION_ROLE_ARN';
 
-/**
- * Validates everything a deployment needs before anything is touched: the input document, the
- * artifact, the template and its configuration. Bad input fails here, having changed nothing.
- */
-export async function prepareDeployment(rawInput: unknown, executionName: string): Promise<Deployment> {
+export interface ValidatedInput {
+  input: DeploymentInput;
+  source: TemplateSource;
+}
+
+/** Checks the input document alone: its fields, and that its paths stay inside the artifact. */
+export function validateInput(rawInput: unknown): ValidatedInput {
   const input = parseDeploymentInput(rawInput);
   const templatePath = normaliseEntryPath(input.templatePath, 'templatePath');
   const templateConfigurationPath = input.templateConfigurationPath
@@ -24,17 +26,18 @@ export async function prepareDeployment(rawInput: unknown, executionName: string
     key: input.revisionS3Key,
     ...(input.revisionS3ObjectVersion ? { version: input.revisionS3ObjectVersion } : {}),
   };
-  const loaded = await loadTemplate({ artifact, templatePath, templateConfigurationPath });
-  const parameters = loaded.configuration?.parameters ?? [];
-  checkParametersDeclared(parameters, loaded.template, templateConfigurationPath);
+  return { input, source: { artifact, templatePath, ...(templateConfigurationPath ? { templateConfigurationPath } : {}) } };
+}
 
+/** What will be deployed, from a validated input and the template read from its artifact. */
+export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string): Deployment {
+  const parameters = loaded.configuration?.parameters ?? [];
+  checkParametersDeclared(parameters, loaded.template, source.templateConfigurationPath);
   const roleArn = input.cloudFormationRoleArn ?? (process.env[DEFAULT_ROLE_ENV] || undefined);
   return {
     environmentName: input.environmentName,
     stackName: `${input.environmentName}-${input.stackName}`,
-    artifact,
-    templatePath,
-    ...(templateConfigurationPath ? { templateConfigurationPath } : {}),
+    ...source,
     template: loaded.summary,
     parameters,
     tags: loaded.configuration?.tags ?? [],
@@ -45,6 +48,15 @@ export async function prepareDeployment(rawInput: unknown, executionName: string
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),
   };
+}
+
+/**
+ * Validates everything a deployment needs before anything is touched: the input document, the
+ * artifact, the template and its configuration. Bad input fails here, having changed nothing.
+ */
+export async function prepareDeployment(rawInput: unknown, executionName: string): Promise<Deployment> {
+  const validated = validateInput(rawInput);
+  return buildDeployment(validated, await loadTemplate(validated.source), executionName);
 }
 
 /** A parameter the template does not declare is a typo CloudFormation would reject only after the create started. */

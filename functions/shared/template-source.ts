@@ -24,8 +24,11 @@ export interface LoadedTemplate {
 
 /** Reads the template (and its configuration file) out of the artifact zip, in memory, and parses both. */
 export async function loadTemplate(source: TemplateSource): Promise<LoadedTemplate> {
-  const where = describeArtifact(source.artifact);
-  const zip = await readArtifactZip(source.artifact);
+  return loadTemplateFromZip(await readArtifactZip(source.artifact), source, describeArtifact(source.artifact));
+}
+
+/** The same, from zip bytes already in memory; `where` names the artifact in error messages. */
+export function loadTemplateFromZip(zip: Uint8Array, source: Omit<TemplateSource, 'artifact'>, where: string): LoadedTemplate {
   const wanted = [{ path: source.templatePath, field: 'templatePath', maxBytes: MAX_TEMPLATE_URL_BYTES }];
   if (source.templateConfigurationPath) {
     wanted.push({ path: source.templateConfigurationPath, field: 'templateConfigurationPath', maxBytes: MAX_TEMPLATE_CONFIGURATION_BYTES });
