@@ -1,0 +1,133 @@
+import { randomBytes } from 'crypto';
+import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { parseFlags, positiveSeconds } from '../args';
+import { checkAwsSetup } from '../aws-setup';
+import { readJsonFile } from '../files';
+import { UsageError } from '../errors';
+import { progressPrinter, readPath, silentProgress, type Progress } from '../progress';
+import { exitCodeFor, formatSummary, summarise, type DeploymentSummary, type ExecutionEnd } from '../summary';
+import { runLocalExecution, type TaskHandler } from '../../local/engine';
+import { TASK_HANDLERS } from '../../functions/handlers';
+import { loadDefinition } from '../../statemachine/definition';
+import { validateInput } from '../../functions/shared/prepare';
+import { DeploymentError } from '../../functions/shared/errors';
+
+/** The orchestrator stack the CDK app deploys; its outputs name the state machine. */
+export const DEFAULT_ORCHESTRATOR_STACK = 'DeployOrchestrator';
+const REMOTE_POLL_SECONDS = 5;
+
+export function manualExecutionName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `manual-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** With --max-wait, every status task's answer "wait N seconds" is capped, so each Wait state sleeps at most that long. */
+function capWaits(handlers: Record<string, TaskHandler>, maxWaitSeconds: number | undefined): Record<string, TaskHandler> {
+  if (maxWaitSeconds === undefined) return handlers;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([state, handler]) => [
+      state,
+      async (event: unknown) => {
+        const result = await handler(event);
+        const waitSeconds = (result as { waitSeconds?: unknown } | null)?.waitSeconds;
+        return typeof waitSeconds === 'number' && waitSeconds > maxWaitSeconds ? { ...(result as object), waitSeconds: maxWaitSeconds } : result;
+      },
+    ]),
+  );
+}
+
+async function runInProcess(document: unknown, maxWait: number | undefined, progress: Progress): Promise<ExecutionEnd> {
+  const definition = loadDefinition();
+  const started = Date.now();
+  const result = await runLocalExecution(document, {
+    executionName: manualExecutionName(),
+    handlers: capWaits(TASK_HANDLERS, maxWait),
+    onEvent: (event) => {
+      if (event.type !== 'StateEntered' || !('state' in event)) return;
+      const state = definition.States[event.state.name];
+      progress.stateEntered(event.state.name, event.state.type, Number(readPath(event.state.input, state?.SecondsPath as string | undefined)) || undefined);
+    },
+  });
+  const path = result.events.flatMap((event) => (event.type === 'StateEntered' && 'state' in event ? [event.state.name] : []));
+  return { ...result, path, elapsedSeconds: (Date.now() - started) / 1000 };
+}
+
+async function stateMachineFromStack(stackName: string): Promise<string> {
+  const response = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
+    throw new UsageError(`Cannot find the orchestrator stack ${stackName} (${error instanceof Error ? error.message : String(error)}). Pass --state-machine ARN, or --stack NAME.`);
+  });
+  const arn = response.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'StateMachineArn')?.OutputValue;
+  if (!arn) throw new UsageError(`Stack ${stackName} has no StateMachineArn output. Pass --state-machine ARN.`);
+  return arn;
+}
+
+async function runDeployed(document: unknown, stateMachineArn: string, progress: Progress): Promise<ExecutionEnd> {
+  const sfn = new SFNClient({});
+  const started = Date.now();
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, name: manualExecutionName(), input: JSON.stringify(document) }),
+  );
+  progress.note(`Started ${executionArn}`);
+  const path: string[] = [];
+  for (;;) {
+    const history = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+      history.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const entered = history.filter((event) => event.stateEnteredEventDetails?.name);
+    for (const event of entered.slice(path.length)) {
+      const name = event.stateEnteredEventDetails!.name!;
+      path.push(name);
+      progress.stateEntered(name, (event.type ?? '').replace(/StateEntered$/, ''));
+    }
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') {
+      return {
+        status: execution.status ?? 'UNKNOWN',
+        executionArn,
+        output: execution.output ? JSON.parse(execution.output) : undefined,
+        error: execution.error,
+        cause: execution.cause,
+        path,
+        elapsedSeconds: (Date.now() - started) / 1000,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_SECONDS * 1000));
+  }
+}
+
+export async function runCommand(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values } = parseFlags('run', args, {
+    input: { type: 'string' },
+    local: { type: 'boolean' },
+    'max-wait': { type: 'string' },
+    'state-machine': { type: 'string' },
+    stack: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (!values.input) throw new UsageError('run: --input FILE is required (the deployment input document).');
+  const maxWait = positiveSeconds(values['max-wait'], '--max-wait');
+  if (maxWait !== undefined && !values.local) throw new UsageError('--max-wait applies to --local runs only (a deployed state machine waits as its definition says).');
+  const document = readJsonFile(values.input, 'input document');
+  let stackName: string;
+  try {
+    const { input } = validateInput(document);
+    stackName = `${input.environmentName}-${input.stackName}`;
+  } catch (error) {
+    if (error instanceof DeploymentError) throw new UsageError(error.message);
+    throw error;
+  }
+  await checkAwsSetup();
+  const progress = values.quiet ? silentProgress : progressPrinter(err);
+  const end = values.local
+    ? await runInProcess(document, maxWait, progress)
+    : await runDeployed(document, values['state-machine'] ?? (await stateMachineFromStack(values.stack ?? DEFAULT_ORCHESTRATOR_STACK)), progress);
+  const summary: DeploymentSummary = summarise(end, stackName);
+  out(values.json ? JSON.stringify({ summary, output: end.output ?? null }, null, 2) : formatSummary(summary));
+  return exitCodeFor(summary);
+}

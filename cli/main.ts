@@ -1,0 +1,53 @@
+import { EXIT, UsageError } from './errors';
+import { graphCommand } from './commands/graph';
+import { runCommand } from './commands/run';
+import { validateCommand } from './commands/validate';
+
+export const HELP = `deploy-orchestrator: deploy CloudFormation stacks safely through the deploy state machine.
+
+Usage:
+  deploy-orchestrator simulate [SCENARIO...] [--json]    a whole pipeline deployment on this machine, offline (npm start)
+  deploy-orchestrator run --input FILE [--local] [--max-wait SECONDS] [--state-machine ARN | --stack NAME] [--json] [--quiet]
+                                                         a manual deployment: --local runs the state machine in-process
+                                                         against the AWS APIs of your credentials; without it, an
+                                                         execution of the deployed state machine is started and followed
+  deploy-orchestrator validate --input FILE [--artifact ZIP] [--json]
+                                                         checks an input document (and that its template is in the artifact)
+  deploy-orchestrator graph [--execution RESULT.json | ARN]
+                                                         prints the state machine as a Mermaid flowchart, with a path marked
+  deploy-orchestrator help
+
+Exit codes: 0 deployed or no changes, 1 failed or rejected, 2 bad usage or input.
+AWS settings come from the environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (e.g. LocalStack).`;
+
+type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  validate: validateCommand,
+  graph: graphCommand,
+};
+
+export async function main(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out(HELP);
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}, help.`);
+    return EXIT.USAGE;
+  }
+  try {
+    return await command(args, out, err);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`Error: ${error.message}`);
+      return EXIT.USAGE;
+    }
+    // Anything else is a fault of this tool or of AWS: still one line, and exit 1, not a stack trace.
+    err(`Error: ${error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error)}`);
+    return EXIT.FAILED;
+  }
+}
