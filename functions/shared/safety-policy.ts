@@ -25,9 +25,10 @@ export const RULE_MESSAGES: Record<RuleId, string> = {
   'unknown-action': 'is an action this deployer does not know; it is not executed until a rule says it is safe',
 };
 
+/** An entry names a resource by its logical id, a nested stack's resource by its path (`Parent/Child`), or a resource type. */
 function matches(list: readonly string[], change: ResourceChange, path: string): boolean {
   const logicalId = `${path}${change.LogicalResourceId ?? ''}`;
-  return list.some((entry) => entry === logicalId || entry === change.LogicalResourceId || entry === change.ResourceType);
+  return list.some((entry) => entry === logicalId || entry === change.ResourceType);
 }
 
 function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, path: string, field: string): Verdict {
@@ -59,7 +60,9 @@ const ACTION_RULES: Record<string, (change: ResourceChange, policy: SafetyPolicy
 };
 
 export function judgeChange(change: ResourceChange, policy: SafetyPolicy, path = ''): Verdict {
-  const rule = ACTION_RULES[change.Action ?? ''];
+  const action = change.Action ?? '';
+  // Own keys only: an action named like an Object member ("constructor") is unknown, not a rule.
+  const rule = Object.hasOwn(ACTION_RULES, action) ? ACTION_RULES[action] : undefined;
   return rule ? rule(change, policy, path) : { safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (${change.Action ?? 'no Action'})` };
 }
 

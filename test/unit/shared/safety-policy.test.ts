@@ -1,0 +1,287 @@
+/**
+ * The change-set safety rules, cdk-nag style: for each rule one compliant case and numbered
+ * non-compliant cases, built from published DescribeChangeSet responses where one exists.
+ */
+import type { ResourceChange } from '@aws-sdk/client-cloudformation';
+import { RULE_MESSAGES, judgeChange, replacementCauses } from '../../../functions/shared/safety-policy';
+import type { SafetyPolicy } from '../../../functions/shared/input';
+import { publishedResourceChange } from '../helpers';
+
+const NOTHING_ALLOWED: SafetyPolicy = { allowRemoval: [], allowReplacement: [] };
+const policy = (overrides: Partial<SafetyPolicy>): SafetyPolicy => ({ ...NOTHING_ALLOWED, ...overrides });
+
+// Published changes, one per kind.
+const ADD = publishedResourceChange('cfn-dcs-awsdocs-add-remove.json', 'AutoScalingGroup');
+const REMOVE = publishedResourceChange('cfn-dcs-awsdocs-add-remove.json', 'MyEC2Instance');
+const MODIFY_FALSE = publishedResourceChange('cfn-dcs-awscli-lambda-timeout-modify.json', 'function');
+const MODIFY_TRUE = publishedResourceChange('cfn-dcs-awsdocs-replacement-true-multiple.json', 'MyEC2Instance');
+const MODIFY_TRUE_POLICY_ACTION = publishedResourceChange('cfn-dcs-localstack-replacement-true-policyaction.json', 'topic123');
+const MODIFY_CONDITIONAL = publishedResourceChange('cfn-dcs-real-secrets-conditional-remove-add.json', 'Secret222');
+const NESTED_FUNCTION = publishedResourceChange('cfn-dcs-awsdocs-nested-child.json', 'function');
+
+/** A published change with only what a case is about changed. */
+const variant = (change: ResourceChange, overrides: Partial<ResourceChange>): ResourceChange => ({ ...change, ...overrides });
+
+describe('rule: add (Action Add)', () => {
+  it('compliant: adding a resource is safe with a policy that allows nothing', () => {
+    const verdict = judgeChange(ADD, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: true, rule: 'add', reason: RULE_MESSAGES.add });
+  });
+});
+
+describe('rule: import (Action Import)', () => {
+  it('compliant: importing an existing resource is safe with a policy that allows nothing', () => {
+    const imported = variant(ADD, { Action: 'Import', PhysicalResourceId: 'my-asg' });
+
+    const verdict = judgeChange(imported, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: true, rule: 'import', reason: RULE_MESSAGES.import });
+  });
+});
+
+describe('rule: in-place-modify (Action Modify, Replacement False)', () => {
+  it('compliant: the published Lambda Timeout change modifies in place and is safe', () => {
+    const verdict = judgeChange(MODIFY_FALSE, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: true, rule: 'in-place-modify', reason: RULE_MESSAGES['in-place-modify'] });
+  });
+});
+
+describe('rule: replacement (Action Modify, Replacement True)', () => {
+  it('compliant: a replacement allowed by its logical id', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowReplacement: ['MyEC2Instance'] }));
+
+    expect(verdict.safe).toBe(true);
+    expect(verdict.rule).toBe('replacement');
+    expect(verdict.reason).toBe(`${RULE_MESSAGES.replacement}; allowed by safetyPolicy.allowReplacement`);
+  });
+
+  it('compliant: a replacement allowed by its resource type', () => {
+    const verdict = judgeChange(MODIFY_TRUE_POLICY_ACTION, policy({ allowReplacement: ['AWS::SNS::Topic'] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
+  });
+
+  it('non-compliant 1: the published KeyName replacement with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_TRUE, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'replacement', reason: RULE_MESSAGES.replacement });
+  });
+
+  it('non-compliant 2: the published ReplaceAndDelete topic replacement with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_TRUE_POLICY_ACTION, NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 3: allowRemoval does not allow a replacement', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowRemoval: ['MyEC2Instance', 'AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 4: another logical id or type listed does not allow this one', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowReplacement: ['OtherInstance', 'AWS::EC2::Volume', 'myec2instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+});
+
+describe('rule: conditional-replacement (Action Modify, Replacement Conditional or missing)', () => {
+  it('compliant: a conditional replacement allowed by its logical id', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowReplacement: ['Secret222'] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'conditional-replacement' });
+    expect(verdict.reason).toContain('allowed by safetyPolicy.allowReplacement');
+  });
+
+  it('non-compliant 1: the published Conditional secret change with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'conditional-replacement', reason: RULE_MESSAGES['conditional-replacement'] });
+  });
+
+  it('non-compliant 2: a Modify without Replacement may replace, so it is unsafe', () => {
+    const { Replacement: _omitted, ...withoutReplacement } = MODIFY_FALSE;
+
+    const verdict = judgeChange(withoutReplacement, NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+
+  it('non-compliant 3: allowRemoval does not allow a conditional replacement', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowRemoval: ['Secret222'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+});
+
+describe('rule: removal (Action Remove)', () => {
+  it('compliant: a removal allowed by its logical id', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowRemoval: ['MyEC2Instance'] }));
+
+    expect(verdict).toEqual({ safe: true, rule: 'removal', reason: `${RULE_MESSAGES.removal}; allowed by safetyPolicy.allowRemoval` });
+  });
+
+  it('compliant: a removal allowed by its resource type', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowRemoval: ['AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'removal' });
+  });
+
+  it('non-compliant 1: the published instance removal with nothing allowed', () => {
+    const verdict = judgeChange(REMOVE, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'removal', reason: RULE_MESSAGES.removal });
+  });
+
+  it('non-compliant 2: allowReplacement does not allow a removal', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowReplacement: ['MyEC2Instance', 'AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal' });
+  });
+
+  it('non-compliant 3: the removal of the published secret, with only the added secret listed', () => {
+    const secret = publishedResourceChange('cfn-dcs-real-secrets-conditional-remove-add.json', 'Secret1');
+
+    const verdict = judgeChange(secret, policy({ allowRemoval: ['Secret33333'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal' });
+  });
+});
+
+describe('rule: dynamic (Action Dynamic)', () => {
+  it('non-compliant 1: a Dynamic change is unsafe', () => {
+    const dynamic = variant(MODIFY_FALSE, { Action: 'Dynamic', Replacement: undefined });
+
+    const verdict = judgeChange(dynamic, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'dynamic', reason: RULE_MESSAGES.dynamic });
+  });
+
+  it('non-compliant 2: no policy list allows a Dynamic change, not even by logical id and type', () => {
+    const dynamic = variant(MODIFY_FALSE, { Action: 'Dynamic' });
+
+    const verdict = judgeChange(dynamic, { allowRemoval: ['function', 'AWS::Lambda::Function'], allowReplacement: ['function', 'AWS::Lambda::Function'] });
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'dynamic' });
+  });
+});
+
+describe('rule: SyncWithActual (drift-aware change sets) follows Replacement like Modify', () => {
+  it('compliant: a drift sync in place (Replacement False)', () => {
+    const verdict = judgeChange(variant(MODIFY_FALSE, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'in-place-modify' });
+  });
+
+  it('non-compliant 1: a drift sync that replaces (Replacement True)', () => {
+    const verdict = judgeChange(variant(MODIFY_TRUE, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 2: a drift sync that may replace (Replacement Conditional)', () => {
+    const verdict = judgeChange(variant(MODIFY_CONDITIONAL, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+});
+
+describe('rule: unknown-action (anything else)', () => {
+  it('non-compliant 1: "Delete", the spelling the blog sample checks, is not an action the API sends and is unsafe', () => {
+    const verdict = judgeChange(variant(REMOVE, { Action: 'Delete' as ResourceChange['Action'] }), policy({ allowRemoval: ['MyEC2Instance'] }));
+
+    expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (Delete)` });
+  });
+
+  it('non-compliant 2: a change without an Action is unsafe', () => {
+    const { Action: _omitted, ...withoutAction } = ADD;
+
+    const verdict = judgeChange(withoutAction, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (no Action)` });
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+    'non-compliant 3: an action named like an Object member ("%s") is an unknown action, not a lookup of the rule table\'s prototype',
+    (action) => {
+      const verdict = judgeChange(variant(ADD, { Action: action as ResourceChange['Action'] }), NOTHING_ALLOWED);
+
+      expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (${action})` });
+    },
+  );
+});
+
+describe('which entries of a policy list match a change', () => {
+  const nestedReplacement = variant(NESTED_FUNCTION, { Replacement: 'True' });
+
+  it('a nested stack\'s resource is allowed by its path, Parent/Child', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['ChildStack/function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
+  });
+
+  it('a nested stack\'s resource is allowed by its resource type', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['AWS::Lambda::Function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
+  });
+
+  it('a path deeper than one level is matched whole', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['Outer/ChildStack/function'] }), 'Outer/ChildStack/');
+
+    expect(verdict.safe).toBe(true);
+  });
+
+  it('a bare logical id names the top-level resource only: it does not allow a nested stack\'s resource of the same id', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('a path names the nested resource only: it does not allow a top-level resource of the same id', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['ChildStack/function'] }));
+
+    expect(verdict.safe).toBe(false);
+  });
+
+  it('another nested stack\'s path does not match', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['OtherStack/function'] }), 'ChildStack/');
+
+    expect(verdict.safe).toBe(false);
+  });
+});
+
+describe('replacementCauses', () => {
+  it('names each property that always or may replace, with its source, once each (published KeyName/InstanceType change)', () => {
+    const causes = replacementCauses(MODIFY_TRUE);
+
+    expect(causes).toEqual([
+      'Properties.KeyName (always replaces, DirectModification)',
+      'Properties.InstanceType (may replace, DirectModification)',
+      'Properties.KeyName (always replaces, ParameterReference KeyPairName)',
+      'Properties.InstanceType (may replace, ParameterReference InstanceType)',
+    ]);
+  });
+
+  it('names an attribute without a property name (published Conditional Tags change)', () => {
+    const causes = replacementCauses(MODIFY_CONDITIONAL);
+
+    expect(causes).toEqual(['Properties.Description (may replace, DirectModification)', 'Tags (may replace, DirectModification)']);
+  });
+
+  it('drops repeated causes', () => {
+    const detail = MODIFY_TRUE_POLICY_ACTION.Details![1];
+
+    const causes = replacementCauses(variant(MODIFY_TRUE_POLICY_ACTION, { Details: [detail, detail] }));
+
+    expect(causes).toEqual(['Properties.TopicName (always replaces, DirectModification)']);
+  });
+
+  it('is empty for an in-place change (RequiresRecreation Never) and for a removal (no details)', () => {
+    expect(replacementCauses(MODIFY_FALSE)).toEqual([]);
+    expect(replacementCauses(REMOVE)).toEqual([]);
+  });
+});
