@@ -1,0 +1,281 @@
+import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { DEFINITION_PATH, taskStates } from '../statemachine/definition';
+import { type ArtifactStore, grantArtifactRead } from './artifact-access';
+import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from './cloudformation-service-role';
+import { DeployFunction } from './deploy-function';
+import { acknowledgeWildcardResources } from './nag';
+import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
+import { CHANGE_SET_ACTIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
+
+/** Staged templates are only read while their stack operation starts; a week covers any retry. */
+export const DEFAULT_STAGED_TEMPLATE_EXPIRATION = Duration.days(7);
+/** Old versions of input documents: the record of what each deployment was told to do. */
+export const INPUT_DOCUMENT_HISTORY = Duration.days(365);
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
+/** The trigger reads one small document and makes a few Step Functions calls per invocation. */
+const TRIGGER_TIMEOUT = Duration.minutes(1);
+
+export interface OrchestratorStackProps extends StackProps {
+  /** What CloudFormation may provision through its service role. @default - the sample application's needs */
+  readonly serviceRole?: CloudFormationServiceRoleProps;
+  /**
+   * Names of the stacks the state machine may create, change and delete (`<environmentName>-<stackName>`),
+   * as IAM wildcards, e.g. `['test-*', 'prod-*']`.
+   *
+   * @default ['*'] - any stack in this account and region
+   */
+  readonly stackNamePatterns?: string[];
+  /**
+   * Artifact buckets of pipelines defined outside this app, whose zips the deployments read. The
+   * sample pipeline grants its own. @default - none
+   */
+  readonly artifactStores?: ArtifactStore[];
+  /** @default 7 days */
+  readonly stagedTemplateExpiration?: Duration;
+  /** @default three months */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Keep the buckets and log groups when the stack is deleted.
+   *
+   * @default true
+   */
+  readonly retainData?: boolean;
+}
+
+/**
+ * The deployer: the state machine built from `statemachine/deploy.asl.json`, one Lambda per task
+ * state, the pipeline trigger, the input-document and template-staging buckets, and the
+ * CloudFormation service role the deployments pass.
+ */
+export class OrchestratorStack extends Stack {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly trigger: DeployFunction;
+  /** Task Lambdas by state name. */
+  public readonly taskFunctions: Readonly<Record<string, DeployFunction>>;
+  public readonly inputBucket: s3.Bucket;
+  public readonly stagingBucket: s3.Bucket;
+  public readonly accessLogsBucket: s3.Bucket;
+  public readonly serviceRole: iam.Role;
+  public readonly failedExecutionsAlarm: cloudwatch.Alarm;
+  /** The roles that read pipeline artifacts: grant them read access to your pipeline's artifact bucket. */
+  public readonly artifactReaderRoles: iam.IRole[];
+
+  constructor(scope: Construct, id: string, props: OrchestratorStackProps = {}) {
+    super(scope, id, {
+      description: 'Safe CloudFormation deployer: a Step Functions state machine that deploys a stack only when the change removes or replaces nothing its safety policy protects',
+      ...props,
+    });
+    const retention = { retainData: props.retainData ?? true };
+    const removalPolicy = removalPolicyFor(retention);
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+
+    // Storage
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogsBucket', retention);
+    this.inputBucket = secureBucket(this, 'InputBucket', {
+      ...retention,
+      accessLogs: this.accessLogsBucket,
+      accessLogsPrefix: 'input/',
+      bucketProps: {
+        lifecycleRules: [{ id: 'ExpireOldInputDocuments', noncurrentVersionExpiration: INPUT_DOCUMENT_HISTORY }],
+      },
+    });
+    this.stagingBucket = secureBucket(this, 'StagingBucket', {
+      ...retention,
+      accessLogs: this.accessLogsBucket,
+      accessLogsPrefix: 'staging/',
+      bucketProps: {
+        lifecycleRules: [
+          {
+            id: 'ExpireStagedTemplates',
+            expiration: props.stagedTemplateExpiration ?? DEFAULT_STAGED_TEMPLATE_EXPIRATION,
+            noncurrentVersionExpiration: Duration.days(1),
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+          },
+        ],
+      },
+    });
+
+    this.serviceRole = new CloudFormationServiceRole(this, 'CloudFormationServiceRole', props.serviceRole).role;
+
+    // One Lambda per task state, each allowed exactly the calls it makes
+    const stackArns = (props.stackNamePatterns ?? ['*']).map((pattern) =>
+      this.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${pattern}/*` }),
+    );
+    const changeSetArns = [this.formatArn({ service: 'cloudformation', resource: 'changeSet', resourceName: '*/*' })];
+    const stagedTemplates = this.stagingBucket.arnForObjects(STAGED_TEMPLATE_KEY_PATTERN);
+
+    const states = taskStates();
+    const unknown = Object.keys(TASK_PERMISSIONS).filter((name) => !states.some((state) => state.stateName === name));
+    if (unknown.length > 0) throw new Error(`infra/task-permissions.ts names states that are not in the definition: ${unknown.join(', ')}`);
+
+    const taskFunctions: Record<string, DeployFunction> = {};
+    const definitionSubstitutions: Record<string, string> = {};
+    const artifactReaderRoles: iam.IRole[] = [];
+    for (const state of states) {
+      const permissions = TASK_PERMISSIONS[state.stateName];
+      if (!permissions) throw new Error(`Task state "${state.stateName}" has no entry in infra/task-permissions.ts: say which AWS calls its Lambda makes`);
+      const task = new DeployFunction(this, state.substitutionKey.replace(/FunctionArn$/, ''), {
+        functionFolder: state.functionFolder,
+        description: `Safe deploy: the "${state.stateName}" state`,
+        memorySize: permissions.memorySize,
+        timeout: permissions.timeout,
+        environment: {
+          ...(permissions.stagesTemplates ? { TEMPLATE_STAGING_BUCKET: this.stagingBucket.bucketName } : {}),
+          ...(permissions.knowsDefaultServiceRole ? { DEFAULT_CLOUDFORMATION_ROLE_ARN: this.serviceRole.roleArn } : {}),
+        },
+        logRetention,
+        removalPolicy,
+      });
+      this.grantTaskPermissions(task, permissions, { stackArns, changeSetArns, stagedTemplates });
+      if (permissions.readsArtifacts) artifactReaderRoles.push(task.role);
+      taskFunctions[state.stateName] = task;
+      definitionSubstitutions[state.substitutionKey] = task.function.functionArn;
+    }
+    this.taskFunctions = taskFunctions;
+    this.artifactReaderRoles = artifactReaderRoles;
+    (props.artifactStores ?? []).forEach((store, index) =>
+      grantArtifactRead(this, `ArtifactStoreAccess${index + 1}`, store, artifactReaderRoles),
+    );
+
+    // The state machine
+    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromFile(DEFINITION_PATH),
+      definitionSubstitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Every state transition, for the audit trail beyond the 90 days of execution history; the
+      // data (inputs, outputs) stays in the execution history, where the console shows it.
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    // DefinitionBody.fromFile cannot see which functions the definition calls: allow exactly these.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTaskFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(taskFunctions).map((task) => task.function.functionArn),
+      }),
+    );
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for state machine logging and X-Ray tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, logs:PutResourcePolicy, …) and xray:PutTraceSegments/GetSampling* support no resource-level permissions.',
+    });
+
+    // The pipeline trigger
+    this.trigger = new DeployFunction(this, 'Trigger', {
+      functionFolder: 'trigger',
+      description: 'Safe deploy: the CodePipeline action trigger that starts and follows the state machine',
+      timeout: TRIGGER_TIMEOUT,
+      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      logRetention,
+      removalPolicy,
+    });
+    this.grantTriggerPermissions(this.trigger);
+
+    // Alarm
+    this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
+      alarmDescription:
+        'A deployment failed, or its change set was refused by the safety policy: open the failed execution in the Step Functions console for the reason.',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'The deploy state machine' });
+    new CfnOutput(this, 'TriggerFunctionName', {
+      value: this.trigger.function.functionName,
+      description: 'The Lambda function a CodePipeline "Invoke" action calls',
+    });
+    new CfnOutput(this, 'InputBucketName', { value: this.inputBucket.bucketName, description: 'Bucket of the input documents (UserParameters s3Bucket)' });
+    new CfnOutput(this, 'StagingBucketName', { value: this.stagingBucket.bucketName, description: 'Bucket where templates over 51,200 bytes are staged' });
+    new CfnOutput(this, 'CloudFormationServiceRoleArn', {
+      value: this.serviceRole.roleArn,
+      description: 'The role CloudFormation assumes for the deployed stacks (the default cloudFormationRoleArn)',
+    });
+  }
+
+  private grantTaskPermissions(
+    task: DeployFunction,
+    permissions: TaskPermissions,
+    arns: { stackArns: string[]; changeSetArns: string[]; stagedTemplates: string },
+  ): void {
+    const stackActions = permissions.cloudFormation.filter((action) => !CHANGE_SET_ACTIONS.has(action));
+    const changeSetActions = permissions.cloudFormation.filter((action) => CHANGE_SET_ACTIONS.has(action));
+    const wildcards: string[] = [];
+    if (stackActions.length > 0) {
+      task.role.addToPolicy(
+        new iam.PolicyStatement({ actions: stackActions.map((action) => `cloudformation:${action}`), resources: arns.stackArns }),
+      );
+      wildcards.push(...arns.stackArns);
+    }
+    if (changeSetActions.length > 0) {
+      const resources = [...arns.stackArns, ...arns.changeSetArns];
+      task.role.addToPolicy(new iam.PolicyStatement({ actions: changeSetActions.map((action) => `cloudformation:${action}`), resources }));
+      wildcards.push(...resources);
+    }
+    acknowledgeWildcardResources(
+      task.role,
+      wildcards,
+      'Stack and change set ARNs end in an id CloudFormation generates, and stack names come from the input documents; limited to this account and region (narrow with stackNamePatterns).',
+    );
+
+    if (permissions.stagesTemplates) {
+      task.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [arns.stagedTemplates] }));
+      acknowledgeWildcardResources(
+        task.role,
+        [arns.stagedTemplates],
+        'Staged templates are named by stack and template digest under templates/; CloudFormation reads them with the caller\'s credentials.',
+      );
+    }
+    if (permissions.passesServiceRole) {
+      task.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [this.serviceRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        }),
+      );
+    }
+  }
+
+  private grantTriggerPermissions(trigger: DeployFunction): void {
+    const inputDocuments = this.inputBucket.arnForObjects('*');
+    trigger.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [inputDocuments] }));
+    acknowledgeWildcardResources(trigger.role, [inputDocuments], 'Input documents are named by each pipeline action\'s UserParameters; read-only, one bucket.');
+
+    trigger.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+    );
+    const executions = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    trigger.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [executions] }),
+    );
+    acknowledgeWildcardResources(
+      trigger.role,
+      [executions],
+      'Execution ARNs end in the execution name, which the trigger derives from each pipeline job; limited to this state machine\'s executions.',
+    );
+
+    trigger.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], resources: ['*'] }),
+    );
+    Validations.of(trigger.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions (a job id is not an ARN).',
+    });
+  }
+}
