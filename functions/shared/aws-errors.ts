@@ -23,6 +23,8 @@ const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'U
 
 interface SdkErrorLike {
   name?: string;
+  /** Node's socket errors keep `name` "Error" and say what happened here (ECONNRESET, EPIPE, ETIMEDOUT). */
+  code?: string;
   message?: string;
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number };
@@ -50,9 +52,9 @@ export function isStackMissing(error: unknown): boolean {
 }
 
 export function isTransient(error: unknown): boolean {
-  const { name, $fault, $metadata } = asSdkError(error);
+  const { name, code, $fault, $metadata } = asSdkError(error);
   const status = $metadata?.httpStatusCode ?? 0;
-  return TRANSIENT_ERROR_NAMES.has(name ?? '') || $fault === 'server' || status >= 500 || status === 429;
+  return TRANSIENT_ERROR_NAMES.has(name ?? '') || TRANSIENT_ERROR_NAMES.has(code ?? '') || $fault === 'server' || status >= 500 || status === 429;
 }
 
 /** Turns an SDK error into the error the ASL acts on: retried when transient, reported as it is otherwise. */

@@ -1,0 +1,98 @@
+import { finalPoll, firstPoll, nextPoll } from '../../../functions/shared/polling';
+import { WaitLimitExceededError } from '../../../functions/shared/errors';
+import { FIRST_POLL_WAIT_SECONDS, MAX_POLL_WAIT_SECONDS } from '../../../functions/shared/limits';
+import type { PollState } from '../../../functions/shared/state';
+import { thrownBy } from '../helpers';
+
+const WHAT = 'Creating stack prod-app';
+const AN_HOUR = 3600;
+
+/** The waits asked for by `count` polls that each found the operation still running. */
+function waits(count: number, maxWaitSeconds: number): number[] {
+  const asked: number[] = [];
+  let state = firstPoll();
+  asked.push(state.waitSeconds);
+  for (let i = 1; i < count; i++) {
+    state = nextPoll(state, maxWaitSeconds, WHAT);
+    asked.push(state.waitSeconds);
+  }
+  return asked;
+}
+
+describe('firstPoll', () => {
+  it('waits FIRST_POLL_WAIT_SECONDS before the first poll, having polled and waited nothing', () => {
+    expect(firstPoll()).toEqual({ polls: 0, waitedSeconds: 0, waitSeconds: FIRST_POLL_WAIT_SECONDS });
+    expect(FIRST_POLL_WAIT_SECONDS).toBe(5);
+  });
+});
+
+describe('nextPoll', () => {
+  it('backs off 5, 10, 20, 30, 30, 30 …: doubling up to the cap', () => {
+    const asked = waits(8, AN_HOUR);
+
+    expect(asked).toEqual([5, 10, 20, 30, 30, 30, 30, 30]);
+    expect(MAX_POLL_WAIT_SECONDS).toBe(30);
+  });
+
+  it('counts the polls and adds up the waits asked for', () => {
+    let state = firstPoll();
+
+    for (let i = 0; i < 4; i++) state = nextPoll(state, AN_HOUR, WHAT);
+
+    expect(state).toEqual({ polls: 4, waitedSeconds: 5 + 10 + 20 + 30, waitSeconds: 30 });
+  });
+
+  it('never asks to wait past the limit: the last wait is what is left of it', () => {
+    const asked = waits(4, 60);
+
+    expect(asked).toEqual([5, 10, 20, 25]);
+  });
+
+  it('fails with WaitLimitExceededError once the waits add up to the limit, naming what and how long', () => {
+    let state: PollState = firstPoll();
+    for (let i = 0; i < 3; i++) state = nextPoll(state, 60, WHAT);
+    expect(state).toEqual({ polls: 3, waitedSeconds: 35, waitSeconds: 25 });
+
+    const error = thrownBy(() => nextPoll(state, 60, WHAT));
+
+    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error.name).toBe('WaitLimitExceededError');
+    expect(error.message).toBe(
+      'Creating stack prod-app did not finish within 60 seconds (4 polls). Look at it in the CloudFormation console; raise maxWaitSeconds in the input document if it is only slow.',
+    );
+  });
+
+  it('fails as soon as the limit is passed, not only when met exactly', () => {
+    const error = thrownBy(() => nextPoll({ polls: 9, waitedSeconds: 100, waitSeconds: 30 }, 120, WHAT));
+
+    expect(error).toBeInstanceOf(WaitLimitExceededError);
+  });
+
+  it('keeps polling while time is left, at least one second apart', () => {
+    const next = nextPoll({ polls: 2, waitedSeconds: 50, waitSeconds: 9.5 }, 60, WHAT);
+
+    expect(next).toEqual({ polls: 3, waitedSeconds: 59.5, waitSeconds: 1 });
+  });
+
+  it('bounds a whole hour of polling: the default limit fails after a finite number of polls', () => {
+    let state = firstPoll();
+    let polls = 0;
+    const error = thrownBy(() => {
+      for (;;) {
+        state = nextPoll(state, AN_HOUR, WHAT);
+        polls++;
+      }
+    });
+
+    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    // Three polls ask for 5 + 10 + 20 = 35 s, then 30 s each: the 122nd poll finds the hour spent.
+    expect(polls).toBe(121);
+    expect(state.waitedSeconds + state.waitSeconds).toBe(AN_HOUR);
+  });
+});
+
+describe('finalPoll', () => {
+  it('counts the last poll and its wait, and asks for no more waiting', () => {
+    expect(finalPoll({ polls: 3, waitedSeconds: 35, waitSeconds: 30 })).toEqual({ polls: 4, waitedSeconds: 65, waitSeconds: 0 });
+  });
+});
