@@ -59,7 +59,8 @@ export function parseDeploymentInput(raw: unknown): DeploymentInput {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidInputError('The deployment input must be a JSON object with environmentName, stackName, templatePath, revisionS3Bucket and revisionS3Key.');
   }
-  const parsed = DeploymentInputSchema.safeParse(raw);
+  // reportInput: without it zod leaves `issue.input` undefined, and every wrong type would read as missing.
+  const parsed = DeploymentInputSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) {
     const stackName = `${parsed.data.environmentName}-${parsed.data.stackName}`;
     if (stackName.length > MAX_STACK_NAME_LENGTH) {
