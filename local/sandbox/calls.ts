@@ -1,0 +1,73 @@
+/** Services the sandbox stands in for, by the names AWS uses for them. */
+export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline';
+
+/** One API call as the sandbox saw it: what was asked, and what was answered or thrown. */
+export interface RecordedCall {
+  /** Order of the call among all calls to the sandbox, from 1. */
+  sequence: number;
+  service: ServiceName;
+  operation: string;
+  /** A copy of the command's input, taken when the call was made. */
+  input: Record<string, unknown>;
+  /** Virtual time of the call. */
+  at: Date;
+  /** Set when the call failed: the AWS error's name and message (a throttle, a validation error). */
+  error?: { name: string; message: string; injected: boolean };
+}
+
+/** Operations that change something: what a test asserts were (or were never) called. */
+export const MUTATING_OPERATIONS: Readonly<Record<ServiceName, readonly string[]>> = {
+  CloudFormation: ['CreateStack', 'UpdateStack', 'DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet', 'DeleteChangeSet'],
+  S3: ['PutObject', 'DeleteObject'],
+  StepFunctions: ['StartExecution', 'StopExecution'],
+  CodePipeline: ['PutJobSuccessResult', 'PutJobFailureResult'],
+};
+
+export interface CallFilter {
+  service?: ServiceName;
+  operation?: string;
+  /** Include calls that failed (throttled, rejected). Default: only calls that succeeded. */
+  includeFailed?: boolean;
+}
+
+/** Every call made to the sandbox, in order. */
+export class CallLog {
+  private readonly recorded: RecordedCall[] = [];
+
+  record(call: Omit<RecordedCall, 'sequence'>): RecordedCall {
+    const entry = { ...call, sequence: this.recorded.length + 1 };
+    this.recorded.push(entry);
+    return entry;
+  }
+
+  /** All calls, failed ones included. */
+  all(): readonly RecordedCall[] {
+    return this.recorded;
+  }
+
+  find(filter: CallFilter = {}): RecordedCall[] {
+    return this.recorded.filter(
+      (call) =>
+        (filter.service === undefined || call.service === filter.service) &&
+        (filter.operation === undefined || call.operation === filter.operation) &&
+        (filter.includeFailed === true || call.error === undefined),
+    );
+  }
+
+  /** Names of the mutating operations that succeeded, in order, e.g. `['CreateChangeSet', 'DeleteChangeSet']`. */
+  mutatingOperations(service?: ServiceName): string[] {
+    return this.recorded
+      .filter((call) => call.error === undefined && (service === undefined || call.service === service))
+      .filter((call) => MUTATING_OPERATIONS[call.service].includes(call.operation))
+      .map((call) => call.operation);
+  }
+}
+
+/** A deep copy of a command input that keeps byte arrays readable in assertions and logs. */
+export function copyInput(input: object): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(input, (_key, value: unknown) =>
+      value instanceof Uint8Array ? `<${value.byteLength} bytes>` : value,
+    ),
+  ) as Record<string, unknown>;
+}

@@ -1,0 +1,170 @@
+import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient, CodePipelineServiceException } from '@aws-sdk/client-codepipeline';
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
+import { AwsFailureSignal, buildAwsError, responseMetadata, type ExceptionClass } from './aws-errors';
+import { CallLog, copyInput, type ServiceName } from './calls';
+import { VirtualClock } from './clock';
+import { DEFAULT_SEED, SANDBOX_REGION } from './constants';
+import { CloudFormationSandbox, type CloudFormationOptions } from './cloudformation/service';
+import { seedStack, type StackSeed } from './cloudformation/seed';
+import type { SandboxStack } from './cloudformation/model';
+import { runPipelineJob, type PipelineJobOptions, type PipelineJobResult } from './codepipeline/job-runner';
+import { CodePipelineSandbox } from './codepipeline/service';
+import { FaultInjector, type FaultRule } from './faults';
+import { Interceptor, type Route, type ServiceBinding } from './interceptor';
+import { SeededRandom } from './random';
+import { buildArtifactZip } from './s3/artifact-zip';
+import { S3Sandbox } from './s3/service';
+import { StepFunctionsSandbox, type StepFunctionsOptions } from './stepfunctions/service';
+
+export interface SandboxOptions {
+  /** Seed of every id, generated name and random fault; the same seed gives the same run. */
+  seed?: number;
+  /** Environment variables set while the sandbox is installed (restored afterwards). */
+  env?: Record<string, string>;
+  cloudFormation?: Partial<CloudFormationOptions>;
+  stepFunctions?: Partial<StepFunctionsOptions>;
+}
+
+/** The base exception each service's unmodeled errors (and injected faults) are built on. */
+const BASE_EXCEPTIONS: Record<ServiceName, ExceptionClass> = {
+  // Each client's ServiceException takes the options buildAwsError passes.
+  CloudFormation: CloudFormationServiceException as unknown as ExceptionClass,
+  S3: S3ServiceException as unknown as ExceptionClass,
+  StepFunctions: SFNServiceException as unknown as ExceptionClass,
+  CodePipeline: CodePipelineServiceException as unknown as ExceptionClass,
+};
+
+/**
+ * The offline sandbox of the AWS APIs this project calls. It is installed at the SDK boundary
+ * (every client's `send`), so the real handlers, with their module-scope clients, run unchanged:
+ *
+ *   const sandbox = createSandbox({ env: { TEMPLATE_STAGING_BUCKET: 'staging' } }).install();
+ *   try { ...run code that calls AWS... } finally { sandbox.restore(); }
+ */
+export class Sandbox {
+  readonly clock = new VirtualClock();
+  readonly random: SeededRandom;
+  readonly calls = new CallLog();
+  readonly faults: FaultInjector;
+  readonly s3: S3Sandbox;
+  readonly cloudFormation: CloudFormationSandbox;
+  readonly stepFunctions: StepFunctionsSandbox;
+  readonly codePipeline: CodePipelineSandbox;
+
+  private readonly interceptor: Interceptor;
+  private savedEnv: Record<string, string | undefined> | undefined;
+
+  constructor(private readonly options: SandboxOptions = {}) {
+    this.random = new SeededRandom(options.seed ?? DEFAULT_SEED);
+    this.faults = new FaultInjector(this.random);
+    this.s3 = new S3Sandbox({ clock: this.clock, random: this.random });
+    this.cloudFormation = new CloudFormationSandbox({
+      clock: this.clock,
+      random: this.random,
+      readObject: (bucket, key) => this.s3.readObject(bucket, key),
+    });
+    Object.assign(this.cloudFormation.options, options.cloudFormation ?? {});
+    this.stepFunctions = new StepFunctionsSandbox({ clock: this.clock, random: this.random }, options.stepFunctions);
+    this.codePipeline = new CodePipelineSandbox({ clock: this.clock, random: this.random });
+    const bindings: ServiceBinding[] = [
+      { service: 'CloudFormation', clientClass: CloudFormationClient, routes: this.cloudFormation.routes() },
+      { service: 'S3', clientClass: S3Client, routes: this.s3.routes() },
+      { service: 'StepFunctions', clientClass: SFNClient, routes: this.stepFunctions.routes() },
+      { service: 'CodePipeline', clientClass: CodePipelineClient, routes: this.codePipeline.routes() },
+    ];
+    this.interceptor = new Interceptor(bindings, (binding, matched, command) => this.dispatch(binding.service as ServiceName, matched, command));
+  }
+
+  /** Puts the sandbox in front of every AWS client in this process. Returns the sandbox. */
+  install(): this {
+    this.interceptor.install();
+    const env = { AWS_REGION: process.env.AWS_REGION ?? SANDBOX_REGION, ...(this.options.env ?? {}) };
+    this.savedEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    return this;
+  }
+
+  /** Takes the sandbox away again and restores the environment variables it set. */
+  restore(): void {
+    this.interceptor.restore();
+    for (const [key, value] of Object.entries(this.savedEnv ?? {})) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    this.savedEnv = undefined;
+  }
+
+  /**
+   * Waits for every state machine execution started so far to end, then restores. Use it rather
+   * than `restore()` when executions may still be running: a handler that ran after the sandbox
+   * was taken away would call the real AWS.
+   */
+  async close(): Promise<void> {
+    await this.stepFunctions.idle();
+    this.restore();
+  }
+
+  /** Sets or changes an environment variable for as long as the sandbox is installed. */
+  setEnv(key: string, value: string): void {
+    if (this.savedEnv && !(key in this.savedEnv)) this.savedEnv[key] = process.env[key];
+    process.env[key] = value;
+  }
+
+  // ---- Conveniences over the services ---------------------------------------------------------
+
+  seedStack(seed: StackSeed): SandboxStack {
+    return seedStack(this.cloudFormation, seed);
+  }
+
+  /** Creates a bucket and puts a zip of `files` in it, as a pipeline's source action does. */
+  putArtifact(bucket: string, key: string, files: Record<string, string | Uint8Array>): { bucket: string; key: string; versionId?: string } {
+    this.s3.createBucket(bucket, { versioned: true });
+    const { versionId } = this.s3.putObject(bucket, key, buildArtifactZip(files), 'application/zip');
+    return { bucket, key, versionId };
+  }
+
+  /** Runs a pipeline's Lambda invoke action (the trigger) to its end, re-invoking with the continuation token. */
+  runPipelineJob(options: PipelineJobOptions): Promise<PipelineJobResult> {
+    return runPipelineJob(this.codePipeline, this.clock, options);
+  }
+
+  injectFault(rule: FaultRule): void {
+    this.faults.add(rule);
+  }
+
+  /** Mutating calls that succeeded, in order: `['CreateChangeSet', 'DeleteChangeSet']`. */
+  mutatingCalls(service?: ServiceName): string[] {
+    return this.calls.mutatingOperations(service);
+  }
+
+  private async dispatch(service: ServiceName, matched: Route, command: { input: object }): Promise<object> {
+    const at = this.clock.advance();
+    const input = copyInput(command.input ?? {});
+    const requestId = this.random.uuid();
+    const injected = this.faults.faultFor(service, matched.operation);
+    if (injected) {
+      this.calls.record({ service, operation: matched.operation, input, at, error: { name: injected.name, message: injected.message, injected: true } });
+      throw buildAwsError(BASE_EXCEPTIONS[service], injected, requestId);
+    }
+    try {
+      const output = await matched.handle(command.input ?? {});
+      this.calls.record({ service, operation: matched.operation, input, at });
+      return { ...output, $metadata: responseMetadata(200, requestId) };
+    } catch (error) {
+      if (error instanceof AwsFailureSignal) {
+        const { spec, exceptionClass } = error.failure;
+        this.calls.record({ service, operation: matched.operation, input, at, error: { name: spec.name, message: spec.message, injected: false } });
+        throw buildAwsError(exceptionClass, spec, requestId);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      this.calls.record({ service, operation: matched.operation, input, at, error: { name: 'SandboxError', message, injected: false } });
+      throw error;
+    }
+  }
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  return new Sandbox(options);
+}
