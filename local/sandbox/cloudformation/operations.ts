@@ -335,6 +335,8 @@ export function startDelete(stack: SandboxStack, deps: OperationDependencies, to
   deps.events.stack(stack, 'DELETE_IN_PROGRESS', USER_INITIATED, token);
   const failures: string[] = [];
   const resources = [...stack.resources.values()].reverse();
+  // Even a stack with nothing to delete is seen DELETE_IN_PROGRESS on the first poll, as in AWS.
+  if (resources.length === 0) operation.steps.push(() => undefined);
   operation.steps.push(...deletionSteps(stack, deps, resources, token, { honourRetain: true, failures, removeFromStack: true }));
   operation.steps.push(() => {
     if (failures.length) {
