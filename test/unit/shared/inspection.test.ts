@@ -1,0 +1,235 @@
+import { CloudFormationClient, DescribeChangeSetCommand, type Change } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describeOffending, inspectChangeSet, rejectionMessage } from '../../../functions/shared/inspection';
+import { MAX_CHANGES_IN_OUTPUT } from '../../../functions/shared/limits';
+import { CHANGE_SET_ID, STACK_NAME } from '../../helpers/aws';
+import { changeSetPage, changeSetState, deployment, offendingChange, publishedChangeSet, resourceChange, unsafeInspection } from '../helpers';
+
+const cfn = mockClient(CloudFormationClient);
+
+const ROOT = publishedChangeSet('cfn-dcs-awsdocs-nested-root.json');
+const CHILD = publishedChangeSet('cfn-dcs-awsdocs-nested-child.json');
+
+/** Our change set (by ARN) holds the changes of this published change set. */
+function givenChanges(changes: Change[] | undefined): void {
+  cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHANGE_SET_ID }).resolves(changeSetPage('CREATE_COMPLETE', changes));
+}
+
+beforeEach(() => {
+  cfn.reset();
+});
+
+describe('inspectChangeSet', () => {
+  it('finds the published add-and-remove change set unsafe, naming the removed instance only', async () => {
+    givenChanges(publishedChangeSet('cfn-dcs-awsdocs-add-remove.json').Changes);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.safe).toBe(false);
+    expect(inspection.changeCount).toBe(3);
+    expect(inspection.truncated).toBe(false);
+    expect(inspection.changes.map((c) => `${c.action} ${c.logicalResourceId}`)).toEqual(['Add AutoScalingGroup', 'Add LaunchConfig', 'Remove MyEC2Instance']);
+    expect(inspection.offending).toEqual([
+      {
+        logicalResourceId: 'MyEC2Instance',
+        resourceType: 'AWS::EC2::Instance',
+        action: 'Remove',
+        physicalResourceId: 'i-1abc23d4',
+        rule: 'removal',
+        reason: 'deletes the resource',
+        causes: [],
+      },
+    ]);
+    expect(inspection.summary).toBe('1 of 3 change(s) would remove or replace a resource: MyEC2Instance.');
+  });
+
+  it('keeps the published PolicyAction, physical id and the properties that force the replacement', async () => {
+    givenChanges(publishedChangeSet('cfn-dcs-localstack-replacement-true-policyaction.json').Changes);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.offending).toEqual([
+      {
+        logicalResourceId: 'topic123',
+        resourceType: 'AWS::SNS::Topic',
+        action: 'Modify',
+        replacement: 'True',
+        physicalResourceId: 'arn:<partition>:sns:<region>:111111111111:<resource:2>',
+        policyAction: 'ReplaceAndDelete',
+        rule: 'replacement',
+        reason: 'replaces the resource (a new one is created and the old one deleted)',
+        causes: ['Properties.TopicName (always replaces, ParameterReference TopicName)', 'Properties.TopicName (always replaces, DirectModification)'],
+      },
+    ]);
+  });
+
+  it('names every offending resource of the published Conditional-and-Remove change set', async () => {
+    givenChanges(publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.offending.map((o) => [o.logicalResourceId, o.rule])).toEqual([
+      ['Secret1', 'removal'],
+      ['Secret222', 'conditional-replacement'],
+    ]);
+    expect(inspection.summary).toBe('2 of 3 change(s) would remove or replace a resource: Secret1, Secret222.');
+  });
+
+  it('finds a change set safe when the policy allows its removals and replacements, and still lists every change', async () => {
+    givenChanges(publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes);
+
+    const inspection = await inspectChangeSet(
+      deployment({ safetyPolicy: { allowRemoval: ['Secret1'], allowReplacement: ['AWS::SecretsManager::Secret'] } }),
+      changeSetState(),
+    );
+
+    expect(inspection.safe).toBe(true);
+    expect(inspection.offending).toEqual([]);
+    expect(inspection.changes).toHaveLength(3);
+    expect(inspection.summary).toBe('3 change(s), none removes or replaces a protected resource: safe to execute.');
+  });
+
+  it('follows a nested stack into its own change set (published root and child) and prefixes the child\'s logical ids with the parent\'s', async () => {
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: ROOT.ChangeSetId }).resolves(ROOT);
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHILD.ChangeSetId }).resolves(CHILD);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState({ id: ROOT.ChangeSetId! }));
+
+    expect(inspection.safe).toBe(true);
+    expect(inspection.changes).toEqual([
+      {
+        logicalResourceId: 'ChildStack',
+        resourceType: 'AWS::CloudFormation::Stack',
+        action: 'Modify',
+        replacement: 'False',
+        physicalResourceId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/my-nested-stack/d0a825a0-e4cd-xmpl-b9fb-061c69e99205',
+      },
+      { logicalResourceId: 'ChildStack/function', resourceType: 'AWS::Lambda::Function', action: 'Modify', replacement: 'False', physicalResourceId: 'my-function' },
+    ]);
+    expect(cfn.commandCalls(DescribeChangeSetCommand).map((call) => call.args[0].input.ChangeSetName)).toEqual([ROOT.ChangeSetId, CHILD.ChangeSetId]);
+  });
+
+  it('finds a replacement inside a nested stack, where the parent\'s own change looks harmless', async () => {
+    const replacedInChild = { ...CHILD, Changes: [resourceChange({ ...CHILD.Changes![0].ResourceChange, Replacement: 'True' })] };
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: ROOT.ChangeSetId }).resolves(ROOT);
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHILD.ChangeSetId }).resolves(replacedInChild);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState({ id: ROOT.ChangeSetId! }));
+
+    expect(inspection.safe).toBe(false);
+    expect(inspection.offending.map((o) => [o.logicalResourceId, o.rule])).toEqual([['ChildStack/function', 'replacement']]);
+  });
+
+  it('allows a nested resource by its path, and not by its bare logical id', async () => {
+    const replacedInChild = { ...CHILD, Changes: [resourceChange({ ...CHILD.Changes![0].ResourceChange, Replacement: 'True' })] };
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: ROOT.ChangeSetId }).resolves(ROOT);
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHILD.ChangeSetId }).resolves(replacedInChild);
+
+    const byPath = await inspectChangeSet(deployment({ safetyPolicy: { allowRemoval: [], allowReplacement: ['ChildStack/function'] } }), changeSetState({ id: ROOT.ChangeSetId! }));
+    const byBareId = await inspectChangeSet(deployment({ safetyPolicy: { allowRemoval: [], allowReplacement: ['function'] } }), changeSetState({ id: ROOT.ChangeSetId! }));
+
+    expect(byPath.safe).toBe(true);
+    expect(byBareId.safe).toBe(false);
+  });
+
+  it('judges every page: an unsafe change only on the second page is found', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', [resourceChange({ Action: 'Add', LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue' })], { NextToken: 'page-2' }));
+    cfn.on(DescribeChangeSetCommand, { NextToken: 'page-2' }).resolves(
+      changeSetPage('CREATE_COMPLETE', [resourceChange({ Action: 'Remove', LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table', PolicyAction: 'Delete' })]),
+    );
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.safe).toBe(false);
+    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['Table']);
+  });
+
+  it('describes our change set by name and stack when it has no ARN', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', []));
+
+    await inspectChangeSet(deployment(), changeSetState({ id: 'deploy-exec-1' }));
+
+    expect(cfn.commandCalls(DescribeChangeSetCommand)[0].args[0].input).toMatchObject({ ChangeSetName: 'deploy-exec-1', StackName: STACK_NAME });
+  });
+
+  it(`keeps the first ${MAX_CHANGES_IN_OUTPUT} changes in its output and says it cut the list, but judges them all`, async () => {
+    const adds = Array.from({ length: MAX_CHANGES_IN_OUTPUT }, (_, i) => resourceChange({ Action: 'Add', LogicalResourceId: `Queue${i}`, ResourceType: 'AWS::SQS::Queue' }));
+    givenChanges([...adds, resourceChange({ Action: 'Remove', LogicalResourceId: 'LastTable', ResourceType: 'AWS::DynamoDB::Table' })]);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.changeCount).toBe(MAX_CHANGES_IN_OUTPUT + 1);
+    expect(inspection.changes).toHaveLength(MAX_CHANGES_IN_OUTPUT);
+    expect(inspection.truncated).toBe(true);
+    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['LastTable']);
+  });
+
+  it('is not truncated at exactly the limit', async () => {
+    givenChanges(Array.from({ length: MAX_CHANGES_IN_OUTPUT }, (_, i) => resourceChange({ Action: 'Add', LogicalResourceId: `Q${i}`, ResourceType: 'AWS::SQS::Queue' })));
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection).toMatchObject({ safe: true, changeCount: MAX_CHANGES_IN_OUTPUT, truncated: false });
+  });
+
+  it('reads an empty change set as safe with no changes', async () => {
+    givenChanges(undefined);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection).toEqual({ safe: true, changeCount: 0, changes: [], truncated: false, offending: [], summary: '0 change(s), none removes or replaces a protected resource: safe to execute.' });
+  });
+
+  it('names a change that lacks its fields, and finds it unsafe', async () => {
+    givenChanges([resourceChange({})]);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.offending).toEqual([
+      expect.objectContaining({ logicalResourceId: '(unknown)', resourceType: '(unknown type)', action: '(no action)', rule: 'unknown-action' }),
+    ]);
+  });
+});
+
+describe('describeOffending', () => {
+  it('writes one line: logical id, type, physical id, action, replacement, policy action, reason and causes', () => {
+    const line = describeOffending(
+      offendingChange({
+        logicalResourceId: 'topic123',
+        resourceType: 'AWS::SNS::Topic',
+        physicalResourceId: 'arn:aws:sns:us-east-1:123456789012:topic',
+        action: 'Modify',
+        replacement: 'True',
+        policyAction: 'ReplaceAndDelete',
+        rule: 'replacement',
+        reason: 'replaces the resource',
+        causes: ['Properties.TopicName (always replaces, DirectModification)'],
+      }),
+    );
+
+    expect(line).toBe(
+      '- topic123 (AWS::SNS::Topic) [arn:aws:sns:us-east-1:123456789012:topic]: Modify, Replacement True, PolicyAction ReplaceAndDelete: replaces the resource; forced by Properties.TopicName (always replaces, DirectModification)',
+    );
+  });
+
+  it('leaves out what the change does not have', () => {
+    const line = describeOffending(offendingChange({ physicalResourceId: undefined }));
+
+    expect(line).toBe('- MyEC2Instance (AWS::EC2::Instance): Remove: deletes the resource');
+  });
+});
+
+describe('rejectionMessage', () => {
+  it('says the change set was deleted, not executed, lists each offending resource and how to allow it', () => {
+    const inspection = unsafeInspection([offendingChange(), offendingChange({ logicalResourceId: 'Secret1', resourceType: 'AWS::SecretsManager::Secret', physicalResourceId: undefined })]);
+
+    const message = rejectionMessage(deployment(), changeSetState(), inspection);
+
+    expect(message.split('\n')).toEqual([
+      'Change set deploy-exec-1 on stack prod-app was rejected and deleted, not executed: 2 resource change(s) would remove or replace resources.',
+      '- MyEC2Instance (AWS::EC2::Instance) [i-1abc23d4]: Remove: deletes the resource',
+      '- Secret1 (AWS::SecretsManager::Secret): Remove: deletes the resource',
+      'Nothing was changed. If these removals or replacements are intended, list the logical ids (or resource types) in the input document\'s safetyPolicy.allowRemoval / safetyPolicy.allowReplacement and run the deployment again.',
+    ]);
+  });
+});

@@ -1,0 +1,151 @@
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { STACK_CREATION, STACK_UPDATE, pollStackOperation } from '../../../functions/shared/operation-status';
+import { AwsCallError, StackCreateFailedError, StackUpdateFailedError, WaitLimitExceededError } from '../../../functions/shared/errors';
+import { STACK_ID, stack, stackMissing } from '../../helpers/aws';
+import { deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from '../helpers';
+
+const cfn = mockClient(CloudFormationClient);
+
+function givenStack(described: Stack): void {
+  cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [described] });
+}
+
+beforeEach(() => {
+  cfn.reset();
+});
+
+describe('pollStackOperation: a create', () => {
+  it.each(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'REVIEW_IN_PROGRESS'])('%s is still running: it asks for the next, longer wait', async (status) => {
+    givenStack(stack(status));
+
+    const next = await pollStackOperation(deployment(), operationResult(), STACK_CREATION);
+
+    expect(next).toEqual({ action: 'CREATE', stackId: STACK_ID, status, done: false, polls: 1, waitedSeconds: 5, waitSeconds: 10 });
+    expect(cfn.commandCalls(DescribeStacksCommand)[0].args[0].input).toEqual({ StackName: STACK_ID });
+    expect(cfn.commandCalls(DescribeStackEventsCommand)).toHaveLength(0);
+  });
+
+  it('CREATE_COMPLETE is done: decision CREATED, with the published stack\'s outputs', async () => {
+    givenStack({ ...publishedStack('cfn-ds-awscli-create-complete.json'), StackId: STACK_ID });
+
+    const next = await pollStackOperation(deployment(), operationResult({ polls: 2, waitedSeconds: 15, waitSeconds: 20 }), STACK_CREATION);
+
+    expect(next).toEqual({
+      action: 'CREATE',
+      stackId: STACK_ID,
+      status: 'CREATE_COMPLETE',
+      done: true,
+      decision: 'CREATED',
+      outputs: [{ OutputKey: 'BucketName', OutputValue: 'myteststack-s3bucket-jssofi1zie2w', Description: 'Name of S3 bucket to hold website content' }],
+      summary: 'Created stack prod-app (CREATE_COMPLETE, 1 output).',
+      polls: 3,
+      waitedSeconds: 35,
+      waitSeconds: 0,
+    });
+  });
+
+  it('ROLLBACK_COMPLETE fails with StackCreateFailedError naming the first failing resource and what to do', async () => {
+    givenStack(stack('ROLLBACK_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand, { StackName: STACK_ID }).resolves(
+      eventsPage([
+        stackOwnEvent('ROLLBACK_COMPLETE'),
+        stackEvent('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', 'Resource creation cancelled'),
+        stackEvent('Table', 'AWS::DynamoDB::Table', 'CREATE_FAILED', 'users already exists'),
+        stackOwnEvent('CREATE_IN_PROGRESS', 'User Initiated'),
+      ]),
+    );
+
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult(), STACK_CREATION));
+
+    expect(error).toBeInstanceOf(StackCreateFailedError);
+    expect(error.name).toBe('StackCreateFailedError');
+    expect(error.message).toBe(
+      'Creating stack prod-app failed (ROLLBACK_COMPLETE). First failure: Table (AWS::DynamoDB::Table) CREATE_FAILED: users already exists. The stack is left ROLLBACK_COMPLETE with no resources; fix the template and run the deployment again (it deletes and re-creates prod-app).',
+    );
+  });
+
+  it('CREATE_FAILED (rollback disabled) fails with the stack\'s reason when the events name no resource', async () => {
+    givenStack(stack('CREATE_FAILED', { StackStatusReason: 'The following resource(s) failed to create: [Table].' }));
+    cfn.on(DescribeStackEventsCommand).resolves(eventsPage([stackOwnEvent('CREATE_FAILED'), stackOwnEvent('CREATE_IN_PROGRESS')]));
+
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult(), STACK_CREATION));
+
+    expect(error).toBeInstanceOf(StackCreateFailedError);
+    expect(error.message).toBe(
+      'Creating stack prod-app failed (CREATE_FAILED). First failure: stack status reason: The following resource(s) failed to create: [Table].. Look at the stack\'s events in the CloudFormation console before running the deployment again.',
+    );
+  });
+
+  it('fails with WaitLimitExceededError once the wait limit is spent', async () => {
+    givenStack(stack('CREATE_IN_PROGRESS'));
+
+    const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }), STACK_CREATION));
+
+    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error.message).toMatch(/^Creating stack prod-app did not finish within 60 seconds \(4 polls\)/);
+  });
+
+  it('fails when the stack is gone', async () => {
+    cfn.on(DescribeStacksCommand).rejects(stackMissing(STACK_ID));
+
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult(), STACK_CREATION));
+
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error.message).toBe(`Creating stack prod-app: the stack ${STACK_ID} no longer exists; someone deleted it while the deployment ran.`);
+  });
+});
+
+describe('pollStackOperation: an update', () => {
+  const updating = (overrides = {}) => operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS', ...overrides });
+
+  it.each(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'])(
+    '%s is still running',
+    async (status) => {
+      givenStack(stack(status));
+
+      const next = await pollStackOperation(deployment(), updating(), STACK_UPDATE);
+
+      expect(next).toMatchObject({ action: 'UPDATE', status, done: false, polls: 1 });
+    },
+  );
+
+  it('UPDATE_COMPLETE is done: decision UPDATED, and says "outputs" for none', async () => {
+    givenStack(stack('UPDATE_COMPLETE'));
+
+    const next = await pollStackOperation(deployment(), updating(), STACK_UPDATE);
+
+    expect(next).toMatchObject({ done: true, decision: 'UPDATED', status: 'UPDATE_COMPLETE', outputs: [], summary: 'Updated stack prod-app (UPDATE_COMPLETE, 0 outputs).', waitSeconds: 0 });
+  });
+
+  it('UPDATE_ROLLBACK_COMPLETE fails with StackUpdateFailedError: rolled back, with the reason', async () => {
+    givenStack(stack('UPDATE_ROLLBACK_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand).resolves(
+      eventsPage([stackEvent('Table', 'AWS::DynamoDB::Table', 'UPDATE_FAILED', 'Provisioned throughput cannot be set for PAY_PER_REQUEST'), stackOwnEvent('UPDATE_IN_PROGRESS')]),
+    );
+
+    const error = await rejectionOf(pollStackOperation(deployment(), updating(), STACK_UPDATE));
+
+    expect(error).toBeInstanceOf(StackUpdateFailedError);
+    expect(error.message).toBe(
+      'Updating stack prod-app failed (UPDATE_ROLLBACK_COMPLETE). First failure: Table (AWS::DynamoDB::Table) UPDATE_FAILED: Provisioned throughput cannot be set for PAY_PER_REQUEST. CloudFormation rolled the stack back to its previous state; fix the cause and run the deployment again.',
+    );
+  });
+
+  it('UPDATE_ROLLBACK_FAILED fails saying the stack did not roll back cleanly', async () => {
+    givenStack(stack('UPDATE_ROLLBACK_FAILED'));
+    cfn.on(DescribeStackEventsCommand).resolves(eventsPage([stackOwnEvent('UPDATE_IN_PROGRESS')]));
+
+    const error = await rejectionOf(pollStackOperation(deployment(), updating(), STACK_UPDATE));
+
+    expect(error).toBeInstanceOf(StackUpdateFailedError);
+    expect(error.message).toMatch(/^Updating stack prod-app failed \(UPDATE_ROLLBACK_FAILED\)\. First failure: CloudFormation gave no reason in the stack events\. The stack did not roll back cleanly/);
+  });
+
+  it('a stack found in a create status is not a successful update', async () => {
+    givenStack(stack('CREATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand).resolves(eventsPage([]));
+
+    await expect(pollStackOperation(deployment(), updating(), STACK_UPDATE)).rejects.toBeInstanceOf(StackUpdateFailedError);
+  });
+});
