@@ -1,22 +1,32 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readSettings } from './settings';
 import { OrchestratorStack } from './orchestrator-stack';
 import { SamplePipelineStack } from './pipeline-stack';
+import { readSettings } from './settings';
 
-const app = new App();
-const settings = readSettings(app);
-
-const orchestrator = new OrchestratorStack(app, 'SafeDeployOrchestrator', settings.orchestrator);
-
-if (settings.samplePipeline) {
-  new SamplePipelineStack(app, 'SafeDeploySamplePipeline', {
-    ...settings.samplePipeline,
-    triggerFunctionArn: orchestrator.trigger.function.functionArn,
-    inputBucketName: orchestrator.inputBucket.bucketName,
-    artifactReaderRoleArns: orchestrator.artifactReaderRoles.map((role) => role.roleArn),
-  });
+export interface Stacks {
+  readonly orchestrator: OrchestratorStack;
+  readonly samplePipeline?: SamplePipelineStack;
 }
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+/** The app's stacks, from its context (see infra/settings.ts), checked by cdk-nag's AwsSolutions rules. */
+export function createStacks(app: App): Stacks {
+  const settings = readSettings(app);
+
+  const orchestrator = new OrchestratorStack(app, 'SafeDeployOrchestrator', settings.orchestrator);
+
+  const samplePipeline = settings.samplePipeline
+    ? new SamplePipelineStack(app, 'SafeDeploySamplePipeline', {
+        ...settings.samplePipeline,
+        triggerFunctionArn: orchestrator.trigger.function.functionArn,
+        inputBucketName: orchestrator.inputBucket.bucketName,
+        artifactReaderRoleArns: orchestrator.artifactReaderRoles.map((role) => role.roleArn),
+      })
+    : undefined;
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { orchestrator, samplePipeline };
+}
+
+if (require.main === module) createStacks(new App());
