@@ -219,3 +219,8 @@ export function thrownBy(run: () => unknown): Error {
   }
   throw new Error('expected the function to throw, and it returned');
 }
+
+/** The commands a mocked client was sent, in order, by name without "Command". */
+export function commandsSent(client: { calls(): Array<{ args: unknown[] }> }): string[] {
+  return client.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
+}

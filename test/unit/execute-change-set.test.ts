@@ -1,0 +1,70 @@
+import { CloudFormationClient, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/execute-change-set/handler';
+import { AwsCallError, AwsTransientError, InvalidInputError } from '../../functions/shared/errors';
+import type { Inspection } from '../../functions/shared/state';
+import { CHANGE_SET_ID, STACK_ID, STACK_NAME, awsError, fixture } from '../helpers/aws';
+import { CHANGE_SET_NAME, changeSetState, deployment, rejectionOf, safeInspection, unsafeInspection } from './helpers';
+
+const cfn = mockClient(CloudFormationClient);
+const READY = changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY', stackId: STACK_ID });
+
+beforeEach(() => {
+  cfn.reset();
+  cfn.on(ExecuteChangeSetCommand).resolves({});
+});
+
+describe('Execute Change Set', () => {
+  it('executes a change set found safe, by ARN, with an execute token, and polls the stack by id', async () => {
+    const result = await handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() });
+
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(1);
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input).toEqual({ ChangeSetName: CHANGE_SET_ID, StackName: undefined, ClientRequestToken: 'deploy-exec-1-execute' });
+    expect(result).toEqual({ action: 'UPDATE', stackId: STACK_ID, status: 'UPDATE_IN_PROGRESS', done: false, polls: 0, waitedSeconds: 0, waitSeconds: 5 });
+  });
+
+  it('executes by name and stack when there is no ARN, and polls by name without a stack id', async () => {
+    const result = await handler({ deployment: deployment(), changeSet: changeSetState({ id: CHANGE_SET_NAME, outcome: 'READY' }), inspection: safeInspection() });
+
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input).toMatchObject({ ChangeSetName: CHANGE_SET_NAME, StackName: STACK_NAME });
+    expect(result.stackId).toBe(STACK_NAME);
+  });
+
+  it('a CREATE change set (on a REVIEW_IN_PROGRESS shell) runs as a create', async () => {
+    const result = await handler({ deployment: deployment(), changeSet: { ...READY, type: 'CREATE' }, inspection: safeInspection() });
+
+    expect(result).toMatchObject({ action: 'CREATE', status: 'CREATE_IN_PROGRESS' });
+  });
+
+  it('refuses a change set whose inspection found it unsafe, without calling CloudFormation', async () => {
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: READY, inspection: unsafeInspection() }));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe('Refusing to execute change set deploy-exec-1: its inspection did not find it safe.');
+    expect(cfn.calls()).toHaveLength(0);
+  });
+
+  it('refuses when there is no inspection at all (a definition edited by mistake)', async () => {
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: READY, inspection: undefined as unknown as Inspection }));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(cfn.calls()).toHaveLength(0);
+  });
+
+  it('reports the published error for a change set that cannot be executed', async () => {
+    const text = fixture<string>('cloudformation/cfn-error-execute-failed-changeset.json');
+    const [, code, message] = /\((\w+)\) when calling the \w+ operation: (.*)$/.exec(text)!;
+    cfn.on(ExecuteChangeSetCommand).rejects(awsError(code, message));
+
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() }));
+
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error.message).toMatch(/^CloudFormation ExecuteChangeSet deploy-exec-1 on prod-app failed with InvalidChangeSetStatus: .* cannot be executed in its current status of \[FAILED\]/);
+  });
+
+  it('lets a throttled ExecuteChangeSet be retried', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    await expect(handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() })).rejects.toBeInstanceOf(AwsTransientError);
+  });
+});

@@ -1,0 +1,78 @@
+import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/get-change-set-creation-status/handler';
+import { ChangeSetFailedError, WaitLimitExceededError } from '../../functions/shared/errors';
+import { CHANGE_SET_ID, STACK_ID, fixture } from '../helpers/aws';
+import { changeSetPage, changeSetState, commandsSent, deployment, publishedChangeSet, rejectionOf } from './helpers';
+
+const cfn = mockClient(CloudFormationClient);
+
+beforeEach(() => {
+  cfn.reset();
+});
+
+describe('Get Change Set Creation Status', () => {
+  it.each(['CREATE_PENDING', 'CREATE_IN_PROGRESS'])('%s: pending, polled by ARN, the next wait backs off', async (status) => {
+    cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHANGE_SET_ID }).resolves(changeSetPage(status));
+
+    const next = await handler({ deployment: deployment(), changeSet: changeSetState() });
+
+    expect(next).toEqual(changeSetState({ status, stackId: STACK_ID, outcome: 'PENDING', polls: 1, waitedSeconds: 5, waitSeconds: 10 }));
+    expect(cfn.commandCalls(DescribeChangeSetCommand)[0].args[0].input).toEqual({ ChangeSetName: CHANGE_SET_ID, StackName: undefined, NextToken: undefined });
+  });
+
+  it('CREATE_COMPLETE: ready for inspection, with the stack id the change set names', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE'));
+
+    const next = await handler({ deployment: deployment(), changeSet: changeSetState({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }) });
+
+    expect(next).toEqual(changeSetState({ status: 'CREATE_COMPLETE', stackId: STACK_ID, outcome: 'READY', polls: 2, waitedSeconds: 15, waitSeconds: 0 }));
+  });
+
+  it('the published FAILED empty change set is a no-op, not a failure', async () => {
+    const published = publishedChangeSet('cfn-dcs-localstack-failed-no-changes.json');
+    cfn.on(DescribeChangeSetCommand).resolves(published);
+
+    const next = await handler({ deployment: deployment(), changeSet: changeSetState() });
+
+    expect(next).toMatchObject({ outcome: 'NO_CHANGES', status: 'FAILED', statusReason: published.StatusReason, stackId: published.StackId, waitSeconds: 0 });
+  });
+
+  it('FAILED with "No updates are to be performed." is a no-op too', async () => {
+    const reason = fixture<{ Error: { Message: string } }>('cloudformation/cfn-error-no-updates.json').Error.Message;
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('FAILED', [], { StatusReason: reason }));
+
+    await expect(handler({ deployment: deployment(), changeSet: changeSetState() })).resolves.toMatchObject({ outcome: 'NO_CHANGES' });
+  });
+
+  it('FAILED for another reason fails with ChangeSetFailedError carrying the reason', async () => {
+    const reason = 'Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template';
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('FAILED', [], { StatusReason: reason }));
+
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState() }));
+
+    expect(error).toBeInstanceOf(ChangeSetFailedError);
+    expect(error.message).toBe(
+      `CloudFormation could not create change set deploy-exec-1 on stack prod-app (FAILED): ${reason}. Nothing was changed; fix the template or its parameters and run the deployment again.`,
+    );
+    expect(commandsSent(cfn)).toEqual(['DescribeChangeSet']);
+  });
+
+  it.each(['DELETE_COMPLETE', 'DELETE_FAILED'])('%s (someone deleted it) fails, saying no reason was given', async (status) => {
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage(status));
+
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState() }));
+
+    expect(error).toBeInstanceOf(ChangeSetFailedError);
+    expect(error.message).toContain(`(${status}): no reason given.`);
+  });
+
+  it('a change set that never settles fails once the wait limit is spent', async () => {
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_IN_PROGRESS'));
+
+    const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), changeSet: changeSetState({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
+
+    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app did not finish within 60 seconds/);
+  });
+});

@@ -1,0 +1,50 @@
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/get-stack-creation-status/handler';
+import { StackCreateFailedError, WaitLimitExceededError } from '../../functions/shared/errors';
+import { STACK_ID, stack } from '../helpers/aws';
+import { commandsSent, deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from './helpers';
+
+const cfn = mockClient(CloudFormationClient);
+
+beforeEach(() => {
+  cfn.reset();
+});
+
+describe('Get Stack Creation Status', () => {
+  it('CREATE_IN_PROGRESS: not done, polled by stack id, the next wait backs off', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
+
+    const next = await handler({ deployment: deployment(), result: operationResult({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }) });
+
+    expect(next).toEqual(operationResult({ polls: 2, waitedSeconds: 15, waitSeconds: 20 }));
+    expect(commandsSent(cfn)).toEqual(['DescribeStacks']);
+  });
+
+  it('CREATE_COMPLETE: done, CREATED, with the published stack\'s outputs', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ ...publishedStack('cfn-ds-awscli-create-complete.json'), StackId: STACK_ID }] });
+
+    const next = await handler({ deployment: deployment(), result: operationResult() });
+
+    expect(next).toMatchObject({ done: true, decision: 'CREATED', status: 'CREATE_COMPLETE', summary: 'Created stack prod-app (CREATE_COMPLETE, 1 output).' });
+    expect(next.outputs).toEqual([{ OutputKey: 'BucketName', OutputValue: 'myteststack-s3bucket-jssofi1zie2w', Description: 'Name of S3 bucket to hold website content' }]);
+  });
+
+  it('ROLLBACK_COMPLETE: fails with the first failing resource from the stack events', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('ROLLBACK_COMPLETE')] });
+    cfn.on(DescribeStackEventsCommand).resolves(eventsPage([stackEvent('Table', 'AWS::DynamoDB::Table', 'CREATE_FAILED', 'users already exists'), stackOwnEvent('CREATE_IN_PROGRESS')]));
+
+    const error = await rejectionOf(handler({ deployment: deployment(), result: operationResult() }));
+
+    expect(error).toBeInstanceOf(StackCreateFailedError);
+    expect(error.message).toContain('Creating stack prod-app failed (ROLLBACK_COMPLETE). First failure: Table (AWS::DynamoDB::Table) CREATE_FAILED: users already exists.');
+  });
+
+  it('a create that never settles fails once the wait limit is spent', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
+
+    await expect(handler({ deployment: deployment({ maxWaitSeconds: 60 }), result: operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) })).rejects.toBeInstanceOf(
+      WaitLimitExceededError,
+    );
+  });
+});
