@@ -133,6 +133,8 @@ export class SamplePipelineStack extends Stack {
               lambda: trigger,
               inputs: [sourceOutput],
               userParameters: { s3Bucket: props.inputBucketName, stateMachineFile: `${environment}/deploy.json` },
+              // The trigger's output variables (StackName, Decision, the stack's outputs…) under this namespace.
+              variablesNamespace: `Deploy-${environment}`,
             }),
           ],
         })),

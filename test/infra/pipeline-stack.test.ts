@@ -69,6 +69,7 @@ describe('the sample pipeline with its default S3 source', () => {
     const [action] = stage.Actions;
     expect(action.ActionTypeId).toEqual({ Category: 'Invoke', Owner: 'AWS', Provider: 'Lambda', Version: '1' });
     expect(action.InputArtifacts).toEqual([{ Name: 'Source' }]);
+    expect(action.Namespace).toBe(`Deploy-${environment}`);
     // The function's name, taken from the orchestrator's trigger ARN.
     expect(action.Configuration.FunctionName['Fn::Select'][0]).toBe(6);
     expect(JSON.stringify(action.Configuration.FunctionName)).toMatch(/"OutputName":"[^"]*TriggerFunction[^"]*Arn/);
