@@ -141,25 +141,25 @@ export class Sandbox {
 
   private async dispatch(service: ServiceName, matched: Route, command: { input: object }): Promise<object> {
     const at = this.clock.advance();
-    const input = copyInput(command.input ?? {});
+    // Recorded on arrival, so the log keeps the order calls were made in even when one's answer
+    // (StartExecution starting the engine) makes further calls before it returns.
+    const call = this.calls.record({ service, operation: matched.operation, input: copyInput(command.input ?? {}), at });
     const requestId = this.random.uuid();
     const injected = this.faults.faultFor(service, matched.operation);
     if (injected) {
-      this.calls.record({ service, operation: matched.operation, input, at, error: { name: injected.name, message: injected.message, injected: true } });
+      call.error = { name: injected.name, message: injected.message, injected: true };
       throw buildAwsError(BASE_EXCEPTIONS[service], injected, requestId);
     }
     try {
       const output = await matched.handle(command.input ?? {});
-      this.calls.record({ service, operation: matched.operation, input, at });
       return { ...output, $metadata: responseMetadata(200, requestId) };
     } catch (error) {
       if (error instanceof AwsFailureSignal) {
         const { spec, exceptionClass } = error.failure;
-        this.calls.record({ service, operation: matched.operation, input, at, error: { name: spec.name, message: spec.message, injected: false } });
+        call.error = { name: spec.name, message: spec.message, injected: false };
         throw buildAwsError(exceptionClass, spec, requestId);
       }
-      const message = error instanceof Error ? error.message : String(error);
-      this.calls.record({ service, operation: matched.operation, input, at, error: { name: 'SandboxError', message, injected: false } });
+      call.error = { name: 'SandboxError', message: error instanceof Error ? error.message : String(error), injected: false };
       throw error;
     }
   }

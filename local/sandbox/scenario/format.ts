@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * A scenario file (`examples/scenarios/<name>/scenario.yaml`): the world before a deployment
+ * (stacks, artifact, faults, resources that fail), the deployment's input document, and what
+ * should come out. File references are relative to the scenario's folder.
+ */
+const StackSeedSchema = z.strictObject({
+  stackName: z.string().min(1),
+  /** Any CloudFormation stack status; CREATE_COMPLETE by default. */
+  status: z.string().optional(),
+  statusReason: z.string().optional(),
+  /** The deployed template: a file of the scenario's folder. */
+  template: z.string().optional(),
+  parameters: z.record(z.string(), z.string()).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+const ResourceFailureSchema = z.strictObject({
+  logicalId: z.string().min(1),
+  operation: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  reason: z.string().min(1),
+  stackName: z.string().optional(),
+  times: z.number().int().positive().optional(),
+});
+
+const FaultSchema = z.strictObject({
+  service: z.enum(['CloudFormation', 'S3', 'StepFunctions', 'CodePipeline']),
+  operation: z.string().min(1),
+  kind: z.enum(['throttle', 'error']),
+  error: z.strictObject({ name: z.string(), message: z.string(), httpStatusCode: z.number().int() }).optional(),
+  count: z.number().int().positive().optional(),
+  probability: z.number().min(0).max(1).optional(),
+});
+
+const ArtifactSchema = z.strictObject({
+  bucket: z.string().optional(),
+  key: z.string().optional(),
+  /** Zip entry path → file of the scenario's folder. */
+  files: z.record(z.string(), z.string()),
+  /** Store this file as the artifact instead of a zip (to test "not a zip"). */
+  raw: z.string().optional(),
+});
+
+const ExpectSchema = z.strictObject({
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  /** The execution's error name, e.g. ChangeSetRejected. */
+  error: z.string().optional(),
+  /** Texts the cause must contain (for a Lambda error: its errorMessage). */
+  causeIncludes: z.array(z.string()).optional(),
+  decision: z.enum(['CREATED', 'UPDATED', 'NO_CHANGES']).optional(),
+  /** The successful CloudFormation mutating calls, in order. */
+  mutatingCalls: z.array(z.string()).optional(),
+  /** The stack's status once the deployment is over. */
+  stackStatus: z.string().optional(),
+  /** Stack outputs the result must carry, by key. */
+  outputs: z.record(z.string(), z.string()).optional(),
+});
+
+export const ScenarioFileSchema = z.strictObject({
+  description: z.string().min(1),
+  seed: z.number().int().optional(),
+  /** The state machine's input document; revisionS3Bucket and revisionS3Key come from `artifact` when left out. */
+  input: z.record(z.string(), z.unknown()),
+  artifact: ArtifactSchema,
+  stacks: z.array(StackSeedSchema).optional(),
+  failures: z.array(ResourceFailureSchema).optional(),
+  faults: z.array(FaultSchema).optional(),
+  /** The next change set ends FAILED with this reason. */
+  changeSetFailure: z.string().optional(),
+  sandbox: z
+    .strictObject({
+      changeSetPageSize: z.number().int().positive().optional(),
+      changeSetCreationPolls: z.number().int().nonnegative().optional(),
+      stackEventsPageSize: z.number().int().positive().optional(),
+      delayPolls: z.number().int().nonnegative().optional(),
+      runningDescribes: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  expect: ExpectSchema,
+});
+
+export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;
+export type ScenarioExpectation = z.infer<typeof ExpectSchema>;
+
+/** A scenario with its files read: everything needed to run it, nothing left on disk. */
+export interface Scenario extends Omit<ScenarioFile, 'stacks' | 'artifact'> {
+  name: string;
+  stacks: Array<Omit<z.infer<typeof StackSeedSchema>, 'template'> & { templateBody?: string }>;
+  artifact: { bucket: string; key: string; files: Record<string, string>; raw?: Uint8Array };
+}

@@ -1,0 +1,132 @@
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CodePipelineEvent } from 'aws-lambda';
+import type { TaskHandler } from '../../engine';
+import type { PipelineJobResult } from '../codepipeline/job-runner';
+import { Sandbox, createSandbox } from '../sandbox';
+import type { Scenario } from './format';
+
+/** The state machine's name in the sandbox, and the staging bucket every scenario has. */
+export const STATE_MACHINE_NAME = 'deploy-orchestrator';
+export const STAGING_BUCKET = 'deploy-template-staging';
+/** Where the pipeline mode keeps the input document the action's UserParameters name. */
+export const DOCUMENTS_BUCKET = 'deploy-input-documents';
+export const DOCUMENT_KEY = 'deployments/input.json';
+/** Bounds the DescribeExecution loop of the execution mode; the sandbox answers RUNNING a set number of times. */
+const MAX_DESCRIBES = 1000;
+
+export interface ScenarioRunOptions {
+  /** The task handlers by state name: the project's TASK_HANDLERS. */
+  handlers: Record<string, TaskHandler>;
+  /** Run through the pipeline (job → trigger → state machine) with this trigger handler; else start the execution directly. */
+  trigger?: (event: CodePipelineEvent) => Promise<unknown>;
+  /** Called with the sandbox before it is installed, to change anything the scenario file cannot say. */
+  prepare?: (sandbox: Sandbox) => void;
+  /** The execution's name (its change set and tokens derive from it). */
+  executionName?: string;
+}
+
+export interface ExecutionOutcome {
+  executionArn: string;
+  status: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  /** The sandbox after the run, uninstalled, with its state and every recorded call. */
+  sandbox: Sandbox;
+  execution: ExecutionOutcome;
+  pipeline?: PipelineJobResult;
+  /** Successful CloudFormation mutating calls, in order. */
+  mutatingCalls: string[];
+}
+
+/** Builds the sandbox a scenario describes, not yet installed. */
+export function buildScenarioSandbox(scenario: Scenario, handlers: Record<string, TaskHandler>): { sandbox: Sandbox; stateMachineArn: string } {
+  const options = scenario.sandbox ?? {};
+  const sandbox = createSandbox({
+    seed: scenario.seed,
+    env: { TEMPLATE_STAGING_BUCKET: STAGING_BUCKET },
+    cloudFormation: {
+      ...(options.changeSetPageSize === undefined ? {} : { changeSetPageSize: options.changeSetPageSize }),
+      ...(options.changeSetCreationPolls === undefined ? {} : { changeSetCreationPolls: options.changeSetCreationPolls }),
+      ...(options.stackEventsPageSize === undefined ? {} : { stackEventsPageSize: options.stackEventsPageSize }),
+      ...(options.delayPolls === undefined ? {} : { delayPolls: options.delayPolls }),
+    },
+    stepFunctions: options.runningDescribes === undefined ? {} : { runningDescribes: options.runningDescribes },
+  });
+  sandbox.s3.createBucket(STAGING_BUCKET);
+  const { bucket, key, files, raw } = scenario.artifact;
+  if (raw) {
+    sandbox.s3.createBucket(bucket, { versioned: true });
+    sandbox.s3.putObject(bucket, key, raw);
+  } else {
+    sandbox.putArtifact(bucket, key, files);
+  }
+  for (const stack of scenario.stacks) sandbox.seedStack(stack);
+  for (const failure of scenario.failures ?? []) sandbox.cloudFormation.failResource(failure);
+  for (const fault of scenario.faults ?? []) sandbox.injectFault(fault);
+  if (scenario.changeSetFailure) sandbox.cloudFormation.failNextChangeSet(scenario.changeSetFailure);
+  const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers });
+  return { sandbox, stateMachineArn };
+}
+
+/** The input document with the artifact's location filled in, as the trigger would fill it. */
+export function scenarioInput(scenario: Scenario): Record<string, unknown> {
+  return { revisionS3Bucket: scenario.artifact.bucket, revisionS3Key: scenario.artifact.key, ...scenario.input };
+}
+
+/**
+ * Runs a scenario: builds its sandbox, installs it, deploys (by starting the state machine, or
+ * through the pipeline's trigger), waits for the end, and uninstalls the sandbox.
+ */
+export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioRun> {
+  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, options.handlers);
+  options.prepare?.(sandbox);
+  sandbox.install();
+  sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
+  try {
+    let pipeline: PipelineJobResult | undefined;
+    let executionArn: string;
+    if (options.trigger) {
+      sandbox.s3.createBucket(DOCUMENTS_BUCKET);
+      const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = scenario.input;
+      sandbox.s3.putObject(DOCUMENTS_BUCKET, DOCUMENT_KEY, JSON.stringify(document, null, 2), 'application/json');
+      pipeline = await sandbox.runPipelineJob({
+        invoke: options.trigger,
+        userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: DOCUMENT_KEY }),
+        inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
+      });
+      executionArn = sandbox.stepFunctions.allExecutions()[0]?.executionArn ?? '';
+    } else {
+      const sfn = new SFNClient({});
+      const started = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: options.executionName ?? `scenario-${scenario.name}`, input: JSON.stringify(scenarioInput(scenario)) }),
+      );
+      executionArn = started.executionArn ?? '';
+      for (let describes = 0; describes < MAX_DESCRIBES; describes++) {
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (described.status !== 'RUNNING') break;
+      }
+    }
+    await sandbox.stepFunctions.idle();
+    const result = executionArn ? await sandbox.stepFunctions.result(executionArn) : undefined;
+    return {
+      scenario,
+      sandbox,
+      pipeline,
+      execution: {
+        executionArn,
+        status: result?.status ?? 'NOT_STARTED',
+        ...(result?.output === undefined ? {} : { output: result.output }),
+        ...(result?.error === undefined ? {} : { error: result.error }),
+        ...(result?.cause === undefined ? {} : { cause: result.cause }),
+      },
+      mutatingCalls: sandbox.mutatingCalls('CloudFormation'),
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
