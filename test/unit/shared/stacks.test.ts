@@ -216,6 +216,12 @@ describe('firstFailure', () => {
     });
   });
 
+  it('prefers a real failure to a cancellation, even one reported before it', async () => {
+    cfn.on(DescribeStackEventsCommand).resolves(eventsPage([TABLE_FAILED, TOPIC_CANCELLED, stackOwnEvent('CREATE_IN_PROGRESS')]));
+
+    await expect(firstFailure(STACK_ID)).resolves.toMatchObject({ logicalResourceId: 'Table' });
+  });
+
   it('falls back to the oldest cancellation when every failure is one', async () => {
     const other = stackEvent('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Resource update cancelled');
     cfn.on(DescribeStackEventsCommand).resolves(eventsPage([TOPIC_CANCELLED, other, stackOwnEvent('UPDATE_IN_PROGRESS')]));
