@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
-import { s3 } from './clients';
+import { s3 } from './s3-client';
 import { errorName, toDeploymentError } from './aws-errors';
 import { InvalidInputError } from './errors';
 import { MAX_ARTIFACT_BYTES } from './limits';

@@ -1,5 +1,5 @@
 import { DescribeChangeSetCommand, type Change, type DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from './clients';
+import { cloudFormation } from './cloudformation-client';
 import { awsCall } from './aws-errors';
 
 /**

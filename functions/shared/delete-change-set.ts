@@ -1,5 +1,5 @@
 import { DeleteChangeSetCommand } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from './clients';
+import { cloudFormation } from './cloudformation-client';
 import { errorName, toDeploymentError } from './aws-errors';
 import { changeSetRef } from './change-sets';
 import type { ChangeSetState, Deployment } from './state';

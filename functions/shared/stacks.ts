@@ -1,5 +1,5 @@
 import { DescribeStackEventsCommand, DescribeStacksCommand, type Stack, type StackEvent } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from './clients';
+import { cloudFormation } from './cloudformation-client';
 import { awsCall, isStackMissing, toDeploymentError } from './aws-errors';
 import { StackNotReadyError } from './errors';
 import { MAX_STACK_EVENT_PAGES } from './limits';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from './clients';
+import { s3 } from './s3-client';
 import { awsCall } from './aws-errors';
 import { describeArtifact, extractEntries, readArtifactZip } from './artifact';
 import { ConfigurationError, InvalidInputError } from './errors';
