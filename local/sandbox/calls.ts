@@ -63,11 +63,19 @@ export class CallLog {
   }
 }
 
-/** A deep copy of a command input that keeps byte arrays readable in assertions and logs. */
+function isSerialisedBuffer(value: unknown): value is { type: 'Buffer'; data: unknown[] } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+}
+
+/** A deep copy of a command input, with bodies (bytes, streams) shown by size or kind, not copied. */
 export function copyInput(input: object): Record<string, unknown> {
   return JSON.parse(
-    JSON.stringify(input, (_key, value: unknown) =>
-      value instanceof Uint8Array ? `<${value.byteLength} bytes>` : value,
-    ),
+    JSON.stringify(input, (_key, value: unknown) => {
+      if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+      // JSON.stringify turns a Buffer into { type, data } before the replacer sees it.
+      if (isSerialisedBuffer(value)) return `<${value.data.length} bytes>`;
+      if (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function') return '<stream>';
+      return value;
+    }),
   ) as Record<string, unknown>;
 }

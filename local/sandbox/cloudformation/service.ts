@@ -23,7 +23,6 @@ import { planChanges } from './change-set-diff';
 import {
   alreadyExists,
   changeSetNotFound,
-  insufficientCapabilities,
   invalidChangeSetStatus,
   stackDoesNotExist,
   stackWithIdDoesNotExist,
@@ -35,11 +34,19 @@ import type { SandboxChangeSet, SandboxStack } from './model';
 import { startCreate, startDelete, startUpdate, type OnFailure, type OperationDependencies, type ResourceOperation } from './operations';
 import { attributeOf } from './physical-ids';
 import { parseTemplate, type Template } from './template';
-import { changeSetView, decodeToken, stackView } from './views';
+import {
+  MAX_TEMPLATE_BODY_BYTES,
+  MAX_TEMPLATE_URL_BYTES,
+  UPDATABLE_STATUSES,
+  checkCapabilities,
+  isArn,
+  noEchoOf,
+  outputsOrParametersChanged,
+  parseS3Url,
+  validateName,
+} from './requests';
+import { changeSetView, decodeToken, encodeToken, stackView } from './views';
 
-/** CloudFormation's limits on a template given inline and by URL. */
-export const MAX_TEMPLATE_BODY_BYTES = 51_200;
-export const MAX_TEMPLATE_URL_BYTES = 1_000_000;
 /** Real DescribeChangeSet pages hold about a hundred changes; tests set smaller pages. */
 export const DEFAULT_CHANGE_SET_PAGE_SIZE = 100;
 export const DEFAULT_STACK_EVENTS_PAGE_SIZE = 100;
@@ -49,25 +56,7 @@ export const DEFAULT_CHANGE_SET_CREATION_POLLS = 1;
 /** GetTemplate's stages: the sandbox processes no transforms, so both are the same text. */
 const TEMPLATE_STAGES: TemplateStage[] = ['Original', 'Processed'];
 
-const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;
-const MAX_NAME_LENGTH = 128;
-
 export const NO_CHANGES_REASON = "The submitted information didn't contain changes. Submit different information to create a change set.";
-
-/** Statuses from which a stack can be updated (CloudFormation's own rule). */
-const UPDATABLE_STATUSES = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
-
-const IAM_TYPES = new Set([
-  'AWS::IAM::AccessKey',
-  'AWS::IAM::Group',
-  'AWS::IAM::InstanceProfile',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::IAM::Policy',
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::UserToGroupAddition',
-]);
-const IAM_NAME_PROPERTIES = ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName', 'InstanceProfileName'];
 
 export interface CloudFormationOptions {
   changeSetPageSize: number;
@@ -93,54 +82,6 @@ export interface CloudFormationDependencies {
   random: SeededRandom;
   /** Reads an object of the sandbox's S3, as CloudFormation reads a TemplateURL. */
   readObject: (bucket: string, key: string) => Uint8Array | undefined;
-}
-
-function validateName(value: string | undefined, member: string): string {
-  if (!value || value.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(value)) {
-    raise(
-      validationError(
-        `1 validation error detected: Value '${value ?? ''}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
-      ),
-    );
-  }
-  return value;
-}
-
-function isArn(value: string): boolean {
-  return value.startsWith('arn:');
-}
-
-/** `https://bucket.s3.region.amazonaws.com/key`, `https://s3.region.amazonaws.com/bucket/key` and the legacy forms. */
-export function parseS3Url(url: string): { bucket: string; key: string } | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  const virtualHosted = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.exec(parsed.hostname);
-  if (virtualHosted) return { bucket: virtualHosted[1], key: path };
-  if (/^s3[.-]([a-z0-9-]+\.)?amazonaws\.com$/.test(parsed.hostname)) {
-    const slash = path.indexOf('/');
-    return slash > 0 ? { bucket: path.slice(0, slash), key: path.slice(slash + 1) } : undefined;
-  }
-  return undefined;
-}
-
-function requiredCapability(template: Template): string | undefined {
-  if (template.Transform !== undefined) return 'CAPABILITY_AUTO_EXPAND';
-  const iam = Object.values(template.Resources).filter((resource) => IAM_TYPES.has(resource.Type));
-  if (iam.some((resource) => IAM_NAME_PROPERTIES.some((key) => resource.Properties?.[key] !== undefined))) return 'CAPABILITY_NAMED_IAM';
-  return iam.length ? 'CAPABILITY_IAM' : undefined;
-}
-
-function checkCapabilities(template: Template, given: string[] | undefined): void {
-  const needed = requiredCapability(template);
-  if (!needed) return;
-  const has = new Set(given ?? []);
-  const satisfied = has.has(needed) || (needed === 'CAPABILITY_IAM' && has.has('CAPABILITY_NAMED_IAM'));
-  if (!satisfied) raise(insufficientCapabilities(needed));
 }
 
 /**
@@ -272,7 +213,7 @@ export class CloudFormationSandbox {
         const page = stack.events.slice(start, start + size);
         return {
           StackEvents: page.map((event) => ({ ...event })),
-          ...(start + size < stack.events.length ? { NextToken: Buffer.from(JSON.stringify({ offset: start + size })).toString('base64') } : {}),
+          ...(start + size < stack.events.length ? { NextToken: encodeToken(start + size) } : {}),
         };
       }),
       route('CreateStack', CreateStackCommand, (input) => this.createStack(input)),
@@ -638,17 +579,4 @@ export class CloudFormationSandbox {
       startUpdate(stack, this.operationDeps, changeSet, token);
     }
   }
-}
-
-function noEchoOf(template: Template): Set<string> {
-  return new Set(
-    Object.entries(template.Parameters ?? {})
-      .filter(([, definition]) => definition.NoEcho === true || definition.NoEcho === 'true')
-      .map(([key]) => key),
-  );
-}
-
-/** Whether an update with no resource changes still changes something the stack shows (outputs, parameters). */
-function outputsOrParametersChanged(stack: SandboxStack, template: Template, changedParameters: ReadonlySet<string>): boolean {
-  return changedParameters.size > 0 || JSON.stringify(stack.template?.Outputs ?? {}) !== JSON.stringify(template.Outputs ?? {});
 }
