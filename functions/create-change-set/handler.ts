@@ -1,5 +1,5 @@
 import { CreateChangeSetCommand } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from '../shared/clients';
+import { cloudFormation } from '../shared/cloudformation-client';
 import { errorName, toDeploymentError } from '../shared/aws-errors';
 import { describeChangeSetPage } from '../shared/change-sets';
 import { logger } from '../shared/logger';

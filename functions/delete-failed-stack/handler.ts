@@ -1,5 +1,5 @@
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from '../shared/clients';
+import { cloudFormation } from '../shared/cloudformation-client';
 import { awsCall } from '../shared/aws-errors';
 import { StackNotReadyError } from '../shared/errors';
 import { logger } from '../shared/logger';

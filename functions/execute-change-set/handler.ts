@@ -1,5 +1,5 @@
 import { ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
-import { cloudFormation } from '../shared/clients';
+import { cloudFormation } from '../shared/cloudformation-client';
 import { awsCall } from '../shared/aws-errors';
 import { changeSetRef } from '../shared/change-sets';
 import { InvalidInputError } from '../shared/errors';
