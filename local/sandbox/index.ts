@@ -22,7 +22,7 @@ export type { StackSeed } from './cloudformation/seed';
 export type { SandboxStack, SandboxChangeSet, SandboxResource } from './cloudformation/model';
 export { S3Sandbox } from './s3/service';
 export { buildArtifactZip } from './s3/artifact-zip';
-export { StepFunctionsSandbox, type StepFunctionsOptions, type SandboxExecution } from './stepfunctions/service';
+export { StepFunctionsSandbox, type StepFunctionsOptions, type SandboxExecution, type StateMachineRegistration } from './stepfunctions/service';
 export { CodePipelineSandbox, type JobRecord } from './codepipeline/service';
 export { buildJobEvent, EXAMPLE_ARTIFACT_CREDENTIALS, type JobArtifact } from './codepipeline/job-event';
 export type { PipelineJobOptions, PipelineJobResult, PipelineJobStatus } from './codepipeline/job-runner';

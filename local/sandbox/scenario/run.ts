@@ -3,6 +3,7 @@ import type { CodePipelineEvent } from 'aws-lambda';
 import type { TaskHandler } from '../../engine';
 import type { PipelineJobResult } from '../codepipeline/job-runner';
 import { Sandbox, createSandbox } from '../sandbox';
+import type { StateMachineRegistration } from '../stepfunctions/service';
 import type { Scenario } from './format';
 
 /** The state machine's name in the sandbox, and the staging bucket every scenario has. */
@@ -23,6 +24,8 @@ export interface ScenarioRunOptions {
   prepare?: (sandbox: Sandbox) => void;
   /** The execution's name (its change set and tokens derive from it). */
   executionName?: string;
+  /** Called with each engine event as the execution runs (a CLI's progress output). */
+  onEvent?: StateMachineRegistration['onEvent'];
 }
 
 export interface ExecutionOutcome {
@@ -44,7 +47,11 @@ export interface ScenarioRun {
 }
 
 /** Builds the sandbox a scenario describes, not yet installed. */
-export function buildScenarioSandbox(scenario: Scenario, handlers: Record<string, TaskHandler>): { sandbox: Sandbox; stateMachineArn: string } {
+export function buildScenarioSandbox(
+  scenario: Scenario,
+  handlers: Record<string, TaskHandler>,
+  onEvent?: StateMachineRegistration['onEvent'],
+): { sandbox: Sandbox; stateMachineArn: string } {
   const options = scenario.sandbox ?? {};
   const sandbox = createSandbox({
     seed: scenario.seed,
@@ -69,7 +76,7 @@ export function buildScenarioSandbox(scenario: Scenario, handlers: Record<string
   for (const failure of scenario.failures ?? []) sandbox.cloudFormation.failResource(failure);
   for (const fault of scenario.faults ?? []) sandbox.injectFault(fault);
   if (scenario.changeSetFailure) sandbox.cloudFormation.failNextChangeSet(scenario.changeSetFailure);
-  const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers });
+  const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers, onEvent });
   return { sandbox, stateMachineArn };
 }
 
@@ -83,7 +90,7 @@ export function scenarioInput(scenario: Scenario): Record<string, unknown> {
  * through the pipeline's trigger), waits for the end, and uninstalls the sandbox.
  */
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioRun> {
-  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, options.handlers);
+  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, options.handlers, options.onEvent);
   options.prepare?.(sandbox);
   sandbox.install();
   sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);

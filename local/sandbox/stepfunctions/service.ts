@@ -55,6 +55,8 @@ export interface StateMachineRegistration {
   name: string;
   handlers: Record<string, TaskHandler>;
   definitionText?: string;
+  /** Called with each engine event of every execution as it happens (progress output). */
+  onEvent?: (executionArn: string, event: NonNullable<LocalEvent>) => void;
 }
 
 interface SandboxStateMachine extends StateMachineRegistration {
@@ -203,7 +205,10 @@ export class StepFunctionsSandbox {
       definitionText: machine.definitionText,
       waitMilliseconds: this.options.waitMilliseconds,
       retryMilliseconds: this.options.retryMilliseconds,
-      onEvent: (event) => execution.events.push(event),
+      onEvent: (event) => {
+        execution.events.push(event);
+        machine.onEvent?.(executionArn, event);
+      },
     }).then(
       (result) => {
         execution.result = result;
