@@ -388,6 +388,23 @@ Outputs:
     expect(error).toMatchObject({ name: 'ValidationError', message: `Stack:${stack.stackId} is in ROLLBACK_COMPLETE state and can not be updated.` });
   });
 
+  it('keeps a removed resource whose DeletionPolicy is Retain (PolicyAction Retain, DELETE_SKIPPED)', async () => {
+    // Prepare
+    const retained = TEMPLATE.replace('  C: { Type: AWS::SQS::Queue,', '  C: { Type: AWS::SQS::Queue, DeletionPolicy: Retain,');
+    sandbox().seedStack({ stackName: 'app', templateBody: retained });
+    const { first } = await changeSet('app', retained.replace(/\n {2}C: .*\n/, '\n'));
+
+    // Act
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: first.ChangeSetId }));
+    sandbox().cloudFormation.settle();
+
+    // Assess
+    expect(first.Changes?.[0].ResourceChange).toMatchObject({ Action: 'Remove', LogicalResourceId: 'C', PolicyAction: 'Retain' });
+    const events = sandbox().cloudFormation.stack('app')?.events ?? [];
+    expect(events.find((event) => event.LogicalResourceId === 'C')?.ResourceStatus).toBe('DELETE_SKIPPED');
+    expect(sandbox().cloudFormation.stack('app')?.status).toBe('UPDATE_COMPLETE');
+  });
+
   it('can make the next change set fail with a reason', async () => {
     // Prepare
     sandbox().seedStack({ stackName: 'app', templateBody: TEMPLATE });
