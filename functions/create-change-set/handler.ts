@@ -5,6 +5,7 @@ import { describeChangeSetPage } from '../shared/change-sets';
 import { logger } from '../shared/logger';
 import { firstPoll } from '../shared/polling';
 import { templateArgument } from '../shared/template-source';
+import { stackSettings } from '../shared/stack-settings';
 import type { ChangeSetState, Deployment, StackCheck } from '../shared/state';
 
 export interface CreateChangeSetEvent {
@@ -23,8 +24,7 @@ export const handler = async ({ deployment, stack }: CreateChangeSetEvent): Prom
         ChangeSetName: deployment.changeSetName,
         ChangeSetType: type,
         ...template,
-        Parameters: deployment.parameters,
-        Tags: deployment.tags,
+        ...stackSettings(deployment),
         Capabilities: deployment.capabilities as CreateChangeSetCommand['input']['Capabilities'],
         RoleARN: deployment.roleArn,
         // Nested stacks' changes are inspected too: without their own change sets they would hide removals.

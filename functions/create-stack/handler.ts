@@ -6,6 +6,7 @@ import { logger } from '../shared/logger';
 import { operationToken } from '../shared/names';
 import { firstPoll } from '../shared/polling';
 import { templateArgument } from '../shared/template-source';
+import { stackSettings } from '../shared/stack-settings';
 import type { Deployment, OperationResult } from '../shared/state';
 
 export interface CreateStackEvent {
@@ -20,8 +21,7 @@ export const handler = async ({ deployment }: CreateStackEvent): Promise<Operati
       new CreateStackCommand({
         StackName: deployment.stackName,
         ...template,
-        Parameters: deployment.parameters,
-        Tags: deployment.tags,
+        ...stackSettings(deployment),
         Capabilities: deployment.capabilities as CreateStackCommand['input']['Capabilities'],
         RoleARN: deployment.roleArn,
         OnFailure: 'ROLLBACK',

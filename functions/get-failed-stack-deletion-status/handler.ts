@@ -14,7 +14,8 @@ export const handler = async ({ deployment, recreate }: GetFailedStackDeletionSt
   const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
   logger.info('Failed stack deletion polled', { stackName: deployment.stackName, status });
   if (status === 'DELETE_COMPLETE') return { ...recreate, ...finalPoll(recreate), deleted: true };
-  if (status === 'DELETE_IN_PROGRESS') {
+  // ROLLBACK_COMPLETE: the delete was accepted but has not begun yet.
+  if (status === 'DELETE_IN_PROGRESS' || status === 'ROLLBACK_COMPLETE') {
     return { ...recreate, ...nextPoll(recreate, deployment.maxWaitSeconds, `Deleting the failed stack ${deployment.stackName}`) };
   }
   const failure = await firstFailure(recreate.deletedStackId);

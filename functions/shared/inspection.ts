@@ -21,8 +21,9 @@ export async function inspectChangeSet(deployment: Deployment, changeSet: Change
   const changes: ChangeSummary[] = [];
   const offending: OffendingChange[] = [];
   for (const { path, change } of located) {
-    const resource = change.ResourceChange;
-    if (!resource) continue;
+    // A change with nothing to judge is a kind this deployer does not know: unsafe until a rule says otherwise.
+    // Its Type stands in for the action, so the operator sees what kind of change it was.
+    const resource: ResourceChange = change.ResourceChange ?? ({ Action: change.Type ?? '(none)', LogicalResourceId: '(unknown)' } as unknown as ResourceChange);
     const summary = summarise(resource, path);
     changes.push(summary);
     const verdict = judgeChange(resource, deployment.safetyPolicy, path);
@@ -34,10 +35,11 @@ export async function inspectChangeSet(deployment: Deployment, changeSet: Change
     changeCount: changes.length,
     changes: changes.slice(0, MAX_CHANGES_IN_OUTPUT),
     truncated: changes.length > MAX_CHANGES_IN_OUTPUT,
-    offending,
+    offending: offending.slice(0, MAX_CHANGES_IN_OUTPUT),
+    offendingCount: offending.length,
     summary: safe
       ? `${changes.length} change(s), none removes or replaces a protected resource: safe to execute.`
-      : `${offending.length} of ${changes.length} change(s) would remove or replace a resource: ${offending.map((o) => o.logicalResourceId).join(', ')}.`,
+      : `${offending.length} of ${changes.length} change(s) would remove or replace a resource: ${listed(offending.map((o) => o.logicalResourceId))}.`,
   };
 }
 
@@ -50,10 +52,22 @@ export function describeOffending(change: OffendingChange): string {
   return `- ${change.logicalResourceId} (${change.resourceType})${physical}: ${change.action}${replacement}${policy}: ${change.reason}${causes}`;
 }
 
+/** How many offending resources the rejection message spells out; the execution's output holds more. */
+const MAX_OFFENDING_IN_MESSAGE = 50;
+
+function listed(ids: string[]): string {
+  return ids.length > MAX_OFFENDING_IN_MESSAGE
+    ? `${ids.slice(0, MAX_OFFENDING_IN_MESSAGE).join(', ')} … and ${ids.length - MAX_OFFENDING_IN_MESSAGE} more`
+    : ids.join(', ');
+}
+
 export function rejectionMessage(deployment: Deployment, changeSet: ChangeSetState, inspection: Inspection): string {
+  const count = inspection.offendingCount ?? inspection.offending.length;
+  const shown = inspection.offending.slice(0, MAX_OFFENDING_IN_MESSAGE);
   return [
-    `Change set ${changeSet.name} on stack ${deployment.stackName} was rejected and deleted, not executed: ${inspection.offending.length} resource change(s) would remove or replace resources.`,
-    ...inspection.offending.map(describeOffending),
+    `Change set ${changeSet.name} on stack ${deployment.stackName} was rejected and deleted, not executed: ${count} resource change(s) would remove or replace resources.`,
+    ...shown.map(describeOffending),
+    ...(count > shown.length ? [`- … and ${count - shown.length} more (see the execution's output, inspection.offending)`] : []),
     'Nothing was changed. If these removals or replacements are intended, list the logical ids (or resource types) in the input document\'s safetyPolicy.allowRemoval / safetyPolicy.allowReplacement and run the deployment again.',
   ].join('\n');
 }

@@ -117,7 +117,9 @@ export interface Inspection {
   changes: ChangeSummary[];
   /** True when `changes` holds only the first MAX_CHANGES_IN_OUTPUT of `changeCount`. */
   truncated: boolean;
+  /** At most MAX_CHANGES_IN_OUTPUT of them; `offendingCount` counts them all. */
   offending: OffendingChange[];
+  offendingCount: number;
   summary: string;
 }
 

@@ -85,6 +85,11 @@ async function stageTemplate(deployment: Deployment, text: string): Promise<stri
   await awsCall(`S3 PutObject s3://${bucket}/${key}`, () =>
     s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'text/plain; charset=utf-8' })),
   );
-  const region = await s3.config.region();
-  return `https://${bucket}.s3.${region}.amazonaws.com/${key}`;
+  return stagedTemplateUrl(bucket, await s3.config.region(), key);
+}
+
+/** The object's virtual-hosted URL, in the domain of the region's partition (the China regions have their own). */
+export function stagedTemplateUrl(bucket: string, region: string, key: string): string {
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${bucket}.s3.${region}.${domain}/${key}`;
 }

@@ -58,8 +58,13 @@ const CLOUDFORMATION_TAGS = shortFormTags();
 
 /** Parses the text of a JSON or YAML template, CloudFormation's short-form tags included. */
 export function parseTemplateText(text: string): unknown {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) return JSON.parse(text);
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Flow-style YAML also starts with "{": let the YAML parser have it, and report its error.
+    }
+  }
   return parseYaml(text, { customTags: CLOUDFORMATION_TAGS, prettyErrors: true, maxAliasCount: 100 });
 }
 

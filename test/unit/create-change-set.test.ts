@@ -112,3 +112,13 @@ describe('Create Change Set', () => {
     expect(cfn.calls()).toHaveLength(0);
   });
 });
+
+describe('Create Change Set leaves what the deployment does not set', () => {
+  it('sends no Tags and no Parameters when the deployment has none, so an update keeps the stack\'s tags', async () => {
+    await handler({ deployment: deployment({ tags: [], parameters: [] }), stack: stackCheck() });
+
+    const sent = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input;
+    expect(sent).not.toHaveProperty('Tags');
+    expect(sent).not.toHaveProperty('Parameters');
+  });
+});

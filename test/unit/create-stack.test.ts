@@ -102,3 +102,15 @@ describe('Create Stack', () => {
     expect(thrown.message).toMatch(/^CloudFormation CreateStack prod-app failed with /);
   });
 });
+
+describe('Create Stack leaves what the deployment does not set', () => {
+  it('sends no Tags and no Parameters when the deployment has none', async () => {
+    cfn.on(CreateStackCommand).resolves({ StackId: STACK_ID });
+
+    await handler({ deployment: deployment({ tags: [], parameters: [] }) });
+
+    const sent = cfn.commandCalls(CreateStackCommand)[0].args[0].input;
+    expect(sent).not.toHaveProperty('Tags');
+    expect(sent).not.toHaveProperty('Parameters');
+  });
+});

@@ -66,3 +66,13 @@ describe('Get Failed Stack Deletion Status', () => {
     expect(error.message).toMatch(/^Deleting the failed stack prod-app did not finish within 60 seconds/);
   });
 });
+
+describe('Get Failed Stack Deletion Status right after the delete', () => {
+  it('a stack still ROLLBACK_COMPLETE (the delete not yet begun) is waited for, not reported as a failed delete', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('ROLLBACK_COMPLETE')] });
+
+    const next = await handler({ deployment: deployment(), recreate: stackRecreate() });
+
+    expect(next).toEqual({ ...stackRecreate(), polls: 1, waitedSeconds: 5, waitSeconds: 10 });
+  });
+});

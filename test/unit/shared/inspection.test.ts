@@ -177,7 +177,7 @@ describe('inspectChangeSet', () => {
 
     const inspection = await inspectChangeSet(deployment(), changeSetState());
 
-    expect(inspection).toEqual({ safe: true, changeCount: 0, changes: [], truncated: false, offending: [], summary: '0 change(s), none removes or replaces a protected resource: safe to execute.' });
+    expect(inspection).toEqual({ safe: true, changeCount: 0, changes: [], truncated: false, offending: [], offendingCount: 0, summary: '0 change(s), none removes or replaces a protected resource: safe to execute.' });
   });
 
   it('names a change that lacks its fields, and finds it unsafe', async () => {
@@ -231,5 +231,35 @@ describe('rejectionMessage', () => {
       '- Secret1 (AWS::SecretsManager::Secret): Remove: deletes the resource',
       'Nothing was changed. If these removals or replacements are intended, list the logical ids (or resource types) in the input document\'s safetyPolicy.allowRemoval / safetyPolicy.allowReplacement and run the deployment again.',
     ]);
+  });
+});
+
+describe('inspectChangeSet: what it cannot read is unsafe', () => {
+  it('a change that carries no ResourceChange (a type this deployer does not know) makes the change set unsafe', async () => {
+    givenChanges([{ Type: 'Resource' }, { Type: 'SomethingNew' as never }]);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.safe).toBe(false);
+    expect(inspection.offending).toHaveLength(2);
+    expect(inspection.offending[1]).toMatchObject({ rule: 'unknown-action', action: 'SomethingNew' });
+  });
+});
+
+describe('inspectChangeSet: a very large rejection stays within the state payload', () => {
+  it('keeps at most MAX_CHANGES_IN_OUTPUT offending changes, counts them all, and the message says how many were left out', async () => {
+    const removals = Array.from({ length: MAX_CHANGES_IN_OUTPUT + 50 }, (_, i) =>
+      resourceChange({ Action: 'Remove', LogicalResourceId: `Queue${i}`, ResourceType: 'AWS::SQS::Queue' }),
+    );
+    givenChanges(removals);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    expect(inspection.offending).toHaveLength(MAX_CHANGES_IN_OUTPUT);
+    expect(inspection.offendingCount).toBe(MAX_CHANGES_IN_OUTPUT + 50);
+    const message = rejectionMessage(deployment(), changeSetState(), inspection);
+    expect(message).toContain(`${MAX_CHANGES_IN_OUTPUT + 50} resource change(s) would remove or replace resources`);
+    expect(message).toMatch(/… and \d+ more/);
+    expect(message.length).toBeLessThan(20_000);
   });
 });

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { STAGING_BUCKET_ENV, loadTemplate, templateArgument } from '../../../functions/shared/template-source';
+import { STAGING_BUCKET_ENV, loadTemplate, stagedTemplateUrl, templateArgument } from '../../../functions/shared/template-source';
 import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError } from '../../../functions/shared/errors';
 import { MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_CONFIGURATION_BYTES, MAX_TEMPLATE_URL_BYTES } from '../../../functions/shared/limits';
 import type { Deployment } from '../../../functions/shared/state';
@@ -212,5 +212,12 @@ describe('templateArgument', () => {
     s3.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
 
     await expect(withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => templateArgument(subject))).rejects.toBeInstanceOf(AwsCallError);
+  });
+});
+
+describe('stagedTemplateUrl', () => {
+  it('builds the TemplateURL on amazonaws.com.cn in the China regions, and on amazonaws.com elsewhere', () => {
+    expect(stagedTemplateUrl('bucket', 'cn-north-1', 'templates/a.template')).toBe('https://bucket.s3.cn-north-1.amazonaws.com.cn/templates/a.template');
+    expect(stagedTemplateUrl('bucket', 'eu-west-1', 'templates/a.template')).toBe('https://bucket.s3.eu-west-1.amazonaws.com/templates/a.template');
   });
 });

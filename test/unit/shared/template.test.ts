@@ -145,3 +145,11 @@ describe('parseTemplate', () => {
     expect(error.message).not.toContain('\n');
   });
 });
+
+describe('parseTemplateText: YAML that starts like JSON', () => {
+  it('parses a flow-style YAML template with short-form tags, which begins with "{" but is not JSON', () => {
+    const parsed = parseTemplateText('{ Resources: { Topic: { Type: AWS::SNS::Topic, Properties: { TopicName: !Ref Name } } } }\n');
+
+    expect(parsed).toEqual({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { Ref: 'Name' } } } } });
+  });
+});
