@@ -7,6 +7,9 @@ process.emitWarning = function (warning, ...rest) {
   if (String(warning).startsWith('NodeVersionSupportWarning')) return;
   return emitWarning.call(process, warning, ...rest);
 };
+// The task Lambdas log JSON lines for CloudWatch; run in-process they would drown the CLI's own
+// progress. POWERTOOLS_LOG_LEVEL=INFO brings them back.
+if (!process.env.POWERTOOLS_LOG_LEVEL) process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // The command line runs the TypeScript sources through tsx: one code base for the Lambdas, the
 // local engine and the CLI, with no build step between `npm ci` and `npm start`.
 require('tsx/cjs');

@@ -2,11 +2,16 @@ import { EXIT, UsageError } from './errors';
 import { graphCommand } from './commands/graph';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
+import { simulateCommand } from './commands/simulate';
 
 export const HELP = `deploy-orchestrator: deploy CloudFormation stacks safely through the deploy state machine.
 
 Usage:
-  deploy-orchestrator simulate [SCENARIO...] [--json]    a whole pipeline deployment on this machine, offline (npm start)
+  deploy-orchestrator simulate [SCENARIO...] [--all] [--list] [--json] [--quiet]
+                                                         whole pipeline deployments on this machine, offline, against the
+                                                         sandbox (npm start); a SCENARIO is a folder with a scenario.yaml
+                                                         or a name in examples/scenarios; exits 1 if one ends otherwise
+                                                         than its scenario expects
   deploy-orchestrator run --input FILE [--local] [--max-wait SECONDS] [--state-machine ARN | --stack NAME] [--json] [--quiet]
                                                          a manual deployment: --local runs the state machine in-process
                                                          against the AWS APIs of your credentials; without it, an
@@ -23,6 +28,7 @@ AWS settings come from the environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_UR
 type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  simulate: simulateCommand,
   run: runCommand,
   validate: validateCommand,
   graph: graphCommand,

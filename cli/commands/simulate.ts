@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseFlags } from '../args';
+import { EXIT, UsageError } from '../errors';
+import { progressPrinter, readPath, silentProgress } from '../progress';
+import { formatSummary, summarise, type DeploymentSummary } from '../summary';
+import { TASK_HANDLERS } from '../../functions/handlers';
+import { handler as trigger } from '../../functions/trigger/handler';
+import { loadDefinition } from '../../statemachine/definition';
+import { ScenarioError } from '../../local/sandbox';
+import { listScenarios, loadScenario, runScenario, unmetExpectations, type ScenarioRun } from '../../local/sandbox/scenario';
+
+export const SCENARIOS_DIR = path.join(__dirname, '..', '..', 'examples', 'scenarios');
+/** What `npm start` shows: a first deployment, a safe update, a rejected table replacement, a no-op. */
+export const DEFAULT_SCENARIOS = ['create-new-stack', 'safe-update', 'replacement-renamed-table', 'no-changes'];
+
+/** A scenario named on the command line: a folder of the user's, or one of examples/scenarios by name. */
+function scenarioDirectory(argument: string): string {
+  if (fs.existsSync(path.join(argument, 'scenario.yaml'))) return path.resolve(argument);
+  if (fs.existsSync(path.join(SCENARIOS_DIR, argument, 'scenario.yaml'))) return path.join(SCENARIOS_DIR, argument);
+  throw new UsageError(`No scenario "${argument}": give a folder holding a scenario.yaml, or one of: ${listScenarios(SCENARIOS_DIR).join(', ')}.`);
+}
+
+interface PipelineReport {
+  status: string;
+  invocations: number;
+  message?: string;
+  outputVariables?: Record<string, string>;
+}
+
+function pipelineReport(run: ScenarioRun): PipelineReport | undefined {
+  const pipeline = run.pipeline;
+  if (!pipeline) return undefined;
+  const final = pipeline.final;
+  return {
+    status: pipeline.status,
+    invocations: pipeline.invocations,
+    ...(final.failure?.failureDetails?.message ? { message: final.failure.failureDetails.message } : {}),
+    ...(final.success?.outputVariables ? { outputVariables: final.success.outputVariables } : {}),
+    ...(final.success?.executionDetails?.summary ? { message: final.success.executionDetails.summary } : {}),
+  };
+}
+
+function formatPipeline(report: PipelineReport): string[] {
+  const lines = [`  Pipeline job: ${report.status} after ${report.invocations} invocation(s) of the trigger.`];
+  if (report.message) lines.push(...report.message.split('\n').map((line, i) => `  ${i === 0 ? 'Pipeline says: ' : '  '}${line}`));
+  for (const [name, value] of Object.entries(report.outputVariables ?? {})) lines.push(`    #{${name}} = ${value}`);
+  return lines;
+}
+
+export async function simulateCommand(args: string[], out: (line: string) => void, _err: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags('simulate', args, {
+    all: { type: 'boolean' },
+    list: { type: 'boolean' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.list) {
+    for (const name of listScenarios(SCENARIOS_DIR)) out(`${name}: ${loadScenario(path.join(SCENARIOS_DIR, name)).description.split('\n')[0].trim()}`);
+    return EXIT.OK;
+  }
+  const names = positionals.length ? positionals : values.all ? listScenarios(SCENARIOS_DIR) : DEFAULT_SCENARIOS;
+  const directories = names.map(scenarioDirectory);
+  const definition = loadDefinition();
+  const results: Array<{ scenario: string; summary: DeploymentSummary; pipeline?: PipelineReport; unmet: string[] }> = [];
+
+  for (const directory of directories) {
+    let scenario;
+    try {
+      scenario = loadScenario(directory);
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new UsageError(error.message);
+      throw error;
+    }
+    const progress = values.quiet || values.json ? silentProgress : progressPrinter(out);
+    if (!values.json) out(`\n━━ ${scenario.name}: ${scenario.description.trim().replace(/\s+/g, ' ')}`);
+    const started = Date.now();
+    const statesEntered: string[] = [];
+    const run = await runScenario(scenario, {
+      handlers: TASK_HANDLERS,
+      trigger,
+      onEvent: (_arn, event) => {
+        if (event.type !== 'StateEntered' || !('state' in event)) return;
+        statesEntered.push(event.state.name);
+        const seconds = readPath(event.state.input, definition.States[event.state.name]?.SecondsPath as string | undefined);
+        progress.stateEntered(event.state.name, event.state.type, typeof seconds === 'number' ? seconds : undefined);
+      },
+    });
+    const summary = summarise(
+      { ...run.execution, path: statesEntered, elapsedSeconds: (Date.now() - started) / 1000 },
+      `${String(scenario.input.environmentName)}-${String(scenario.input.stackName)}`,
+    );
+    const pipeline = pipelineReport(run);
+    const unmet = unmetExpectations(run);
+    results.push({ scenario: scenario.name, summary, pipeline, unmet });
+    if (!values.json) {
+      out(formatSummary(summary));
+      if (pipeline) out(formatPipeline(pipeline).join('\n'));
+      out(unmet.length ? `  ✖ Not what the scenario expects: ${unmet.join('; ')}` : '  As the scenario expects.');
+    }
+  }
+  if (values.json) out(JSON.stringify(results, null, 2));
+  const failed = results.filter((result) => result.unmet.length);
+  if (!values.json) out(`\n${results.length - failed.length} of ${results.length} scenario(s) ended as expected; no AWS account was used.`);
+  return failed.length ? EXIT.FAILED : EXIT.OK;
+}
