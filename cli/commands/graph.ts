@@ -1,4 +1,5 @@
-import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { statesEntered } from '../execution-history';
 import { parseFlags } from '../args';
 import { readJsonFile } from '../files';
 import { EXIT, UsageError } from '../errors';
@@ -6,19 +7,6 @@ import { loadDefinition } from '../../statemachine/definition';
 import { toMermaid } from '../../statemachine/diagram';
 
 const FAIL_STATE = 'Deployment Failed';
-
-/** The states an execution entered, from its history in AWS. */
-async function pathOfExecution(executionArn: string): Promise<string[]> {
-  const sfn = new SFNClient({});
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    names.push(...(page.events ?? []).map((event: HistoryEvent) => event.stateEnteredEventDetails?.name).filter((name): name is string => Boolean(name)));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names;
-}
 
 /** The states of a local run's result, as `run --json` or `simulate --json` wrote it. */
 function pathOfResultFile(file: string): string[] {
@@ -38,7 +26,9 @@ export async function graphCommand(args: string[], out: (line: string) => void):
     out(toMermaid(definition));
     return EXIT.OK;
   }
-  const visited = execution.startsWith('arn:') ? await pathOfExecution(execution) : pathOfResultFile(execution);
+  const visited = execution.startsWith('arn:')
+    ? (await statesEntered(new SFNClient({}), execution)).map((state) => state.name)
+    : pathOfResultFile(execution);
   const unknown = visited.filter((name) => !definition.States[name]);
   if (unknown.length) throw new UsageError(`The execution entered state(s) this definition does not have: ${unknown.join(', ')}.`);
   const failedIndex = visited.indexOf(FAIL_STATE);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { statesEntered } from '../execution-history';
 import { parseFlags, positiveSeconds } from '../args';
 import { checkAwsSetup } from '../aws-setup';
 import { readJsonFile } from '../files';
@@ -71,20 +72,12 @@ async function runDeployed(document: unknown, stateMachineArn: string, progress:
   progress.note(`Started ${executionArn}`);
   const path: string[] = [];
   for (;;) {
-    const history = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      history.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    const entered = history.filter((event) => event.stateEnteredEventDetails?.name);
-    for (const event of entered.slice(path.length)) {
-      const name = event.stateEnteredEventDetails!.name!;
-      path.push(name);
-      progress.stateEntered(name, (event.type ?? '').replace(/StateEntered$/, ''));
-    }
+    // Described before the history is read, so that a finished execution's history is complete.
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    for (const event of (await statesEntered(sfn, executionArn)).slice(path.length)) {
+      path.push(event.name);
+      progress.stateEntered(event.name, event.type);
+    }
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') {
       return {
         status: execution.status ?? 'UNKNOWN',
