@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrchestratorStack } from './orchestrator-stack';
 import { SamplePipelineStack } from './pipeline-stack';
 import { readSettings } from './settings';
+import { ORCHESTRATOR_STACK_NAME, SAMPLE_PIPELINE_STACK_NAME } from './stack-names';
 
 export interface Stacks {
   readonly orchestrator: OrchestratorStack;
@@ -14,10 +15,10 @@ export interface Stacks {
 export function createStacks(app: App): Stacks {
   const settings = readSettings(app);
 
-  const orchestrator = new OrchestratorStack(app, 'SafeDeployOrchestrator', settings.orchestrator);
+  const orchestrator = new OrchestratorStack(app, ORCHESTRATOR_STACK_NAME, settings.orchestrator);
 
   const samplePipeline = settings.samplePipeline
-    ? new SamplePipelineStack(app, 'SafeDeploySamplePipeline', {
+    ? new SamplePipelineStack(app, SAMPLE_PIPELINE_STACK_NAME, {
         ...settings.samplePipeline,
         triggerFunctionArn: orchestrator.trigger.function.functionArn,
         inputBucketName: orchestrator.inputBucket.bucketName,

@@ -13,9 +13,8 @@ import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadDefinition } from '../../statemachine/definition';
 import { validateInput } from '../../functions/shared/prepare';
 import { DeploymentError } from '../../functions/shared/errors';
+import { ORCHESTRATOR_STACK_NAME } from '../../infra/stack-names';
 
-/** The orchestrator stack the CDK app deploys; its outputs name the state machine. */
-export const DEFAULT_ORCHESTRATOR_STACK = 'DeployOrchestrator';
 const REMOTE_POLL_SECONDS = 5;
 
 export function manualExecutionName(now = new Date()): string {
@@ -119,7 +118,7 @@ export async function runCommand(args: string[], out: (line: string) => void, er
   const progress = values.quiet ? silentProgress : progressPrinter(err);
   const end = values.local
     ? await runInProcess(document, maxWait, progress)
-    : await runDeployed(document, values['state-machine'] ?? (await stateMachineFromStack(values.stack ?? DEFAULT_ORCHESTRATOR_STACK)), progress);
+    : await runDeployed(document, values['state-machine'] ?? (await stateMachineFromStack(values.stack ?? ORCHESTRATOR_STACK_NAME)), progress);
   const summary: DeploymentSummary = summarise(end, stackName);
   out(values.json ? JSON.stringify({ summary, output: end.output ?? null }, null, 2) : formatSummary(summary));
   return exitCodeFor(summary);

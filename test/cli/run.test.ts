@@ -9,6 +9,7 @@ import * as path from 'path';
 import { createSandbox, type Sandbox } from '../../local/sandbox';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { main } from '../../cli/main';
+import { ORCHESTRATOR_STACK_NAME } from '../../infra/stack-names';
 import { TEMPLATE, TEMPLATE_CONFIGURATION, input } from '../helpers/aws';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-run-'));
@@ -73,6 +74,20 @@ describe('run --local', () => {
 });
 
 describe('run (a deployed state machine)', () => {
+  it('finds the state machine in the orchestrator stack\'s StateMachineArn output when no ARN is given', async () => {
+    const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: 'from-stack', handlers: TASK_HANDLERS });
+    sandbox.seedStack({
+      stackName: ORCHESTRATOR_STACK_NAME,
+      templateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } }, Outputs: { StateMachineArn: { Value: stateMachineArn } } }),
+    });
+    sandbox.install();
+
+    const result = await cli(['run', '--input', documentFile, '--json', '--quiet']);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).summary.executionArn).toContain(':execution:from-stack:manual-');
+  });
+
   it('starts an execution of the given state machine, follows it to the end and exits 0', async () => {
     const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: 'deploy-orchestrator', handlers: TASK_HANDLERS });
     sandbox.install();
