@@ -54,7 +54,8 @@ function shortFormTags(): Tags {
   return tags;
 }
 
-const CLOUDFORMATION_TAGS = shortFormTags();
+/** CloudFormation's short-form intrinsic tags for the `yaml` parser. */
+export const CLOUDFORMATION_TAGS = shortFormTags();
 
 /** Parses the text of a JSON or YAML template, CloudFormation's short-form tags included. */
 export function parseTemplateText(text: string): unknown {

@@ -1,4 +1,5 @@
-import { parseDocument, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument } from 'yaml';
+import { CLOUDFORMATION_TAGS } from '../../../functions/shared/template';
 import { raise } from '../aws-errors';
 import { validationError } from './errors';
 
@@ -59,48 +60,8 @@ const TOP_LEVEL_SECTIONS = new Set([
   'Outputs',
 ]);
 
-/** Short-form tags: `!Ref X` is `{ Ref: X }`, `!Sub ...` is `{ "Fn::Sub": ... }`. */
-const SHORT_FORMS: Record<string, string> = {
-  Ref: 'Ref',
-  Condition: 'Condition',
-  Base64: 'Fn::Base64',
-  Cidr: 'Fn::Cidr',
-  FindInMap: 'Fn::FindInMap',
-  GetAZs: 'Fn::GetAZs',
-  ImportValue: 'Fn::ImportValue',
-  Join: 'Fn::Join',
-  Select: 'Fn::Select',
-  Split: 'Fn::Split',
-  Sub: 'Fn::Sub',
-  Transform: 'Fn::Transform',
-  And: 'Fn::And',
-  Equals: 'Fn::Equals',
-  If: 'Fn::If',
-  Not: 'Fn::Not',
-  Or: 'Fn::Or',
-  Length: 'Fn::Length',
-  ToJsonString: 'Fn::ToJsonString',
-};
-
-function cloudFormationTags(): Tags {
-  const tags: Tags = [];
-  for (const [short, long] of Object.entries(SHORT_FORMS)) {
-    tags.push({ tag: `!${short}`, resolve: (value: string) => ({ [long]: value }) });
-    tags.push({ tag: `!${short}`, collection: 'seq', resolve: (node) => ({ [long]: (node as YAMLSeq).toJSON() }) });
-    tags.push({ tag: `!${short}`, collection: 'map', resolve: (node) => ({ [long]: (node as YAMLMap).toJSON() }) });
-  }
-  tags.push({
-    tag: '!GetAtt',
-    resolve: (value: string) => {
-      const dot = value.indexOf('.');
-      return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
-    },
-  });
-  tags.push({ tag: '!GetAtt', collection: 'seq', resolve: (node) => ({ 'Fn::GetAtt': (node as YAMLSeq).toJSON() }) });
-  return tags;
-}
-
-const TAGS = cloudFormationTags();
+/** The same short-form tags as the deployer's own template parser: one table of CloudFormation's intrinsics. */
+const TAGS = CLOUDFORMATION_TAGS;
 
 function formatError(message: string): never {
   return raise(validationError(`Template format error: ${message}`));
