@@ -1,6 +1,11 @@
 import { AwsCallError, AwsTransientError, DeploymentError } from './errors';
 
-/** Error names AWS services use for throttling and for faults worth trying again. */
+/**
+ * Reading the errors the AWS SDK v3 throws, for the task Lambdas and the trigger alike. By the
+ * time one reaches us the SDK has already retried throttling and server faults itself.
+ */
+
+/** Codes that mean "try again later": throttling, service faults and the network. */
 const TRANSIENT_ERROR_NAMES = new Set([
   'Throttling',
   'ThrottlingException',
@@ -11,35 +16,47 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'ServiceUnavailableException',
   'InternalFailure',
   'InternalError',
+  'InternalServerError',
+  'KmsThrottlingException',
   'RequestTimeout',
   'RequestTimeoutException',
   'TimeoutError',
+  'NetworkingError',
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
 ]);
 
-const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+/** Codes of the "you may not" family, across CloudFormation, S3, Step Functions, KMS and STS. */
+const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'KmsAccessDeniedException']);
 
 interface SdkErrorLike {
-  name?: string;
+  name?: unknown;
   /** Node's socket errors keep `name` "Error" and say what happened here (ECONNRESET, EPIPE, ETIMEDOUT). */
-  code?: string;
-  message?: string;
-  $fault?: 'client' | 'server';
-  $metadata?: { httpStatusCode?: number };
+  code?: unknown;
+  message?: unknown;
+  $fault?: unknown;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
 }
 
 function asSdkError(error: unknown): SdkErrorLike {
   return typeof error === 'object' && error !== null ? (error as SdkErrorLike) : { message: String(error) };
 }
 
+/** The error's code (`name`), e.g. `ValidationError`; `Error` when there is none. */
 export function errorName(error: unknown): string {
-  return asSdkError(error).name ?? 'Error';
+  const { name } = asSdkError(error);
+  return typeof name === 'string' && name ? name : 'Error';
 }
 
 export function errorMessage(error: unknown): string {
-  return asSdkError(error).message ?? String(error);
+  const { message } = asSdkError(error);
+  return typeof message === 'string' && message ? message : String(error);
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED_NAMES.has(errorName(error)) || asSdkError(error).$metadata?.httpStatusCode === 403 || /not authorized to perform/i.test(errorMessage(error));
 }
 
 /**
@@ -47,14 +64,20 @@ export function errorMessage(error: unknown): string {
  * throttling, access denied or any other ValidationError must never be read as "does not exist".
  */
 export function isStackMissing(error: unknown): boolean {
-  const { name, message } = asSdkError(error);
-  return name === 'ValidationError' && /^Stack with id .+ does not exist$/.test(message ?? '');
+  return errorName(error) === 'ValidationError' && /^Stack with id .+ does not exist$/.test(errorMessage(error));
 }
 
 export function isTransient(error: unknown): boolean {
-  const { name, code, $fault, $metadata } = asSdkError(error);
-  const status = $metadata?.httpStatusCode ?? 0;
-  return TRANSIENT_ERROR_NAMES.has(name ?? '') || TRANSIENT_ERROR_NAMES.has(code ?? '') || $fault === 'server' || status >= 500 || status === 429;
+  const { code, $fault, $retryable, $metadata } = asSdkError(error);
+  const status = typeof $metadata?.httpStatusCode === 'number' ? $metadata.httpStatusCode : 0;
+  return (
+    TRANSIENT_ERROR_NAMES.has(errorName(error)) ||
+    (typeof code === 'string' && TRANSIENT_ERROR_NAMES.has(code)) ||
+    $fault === 'server' ||
+    ($retryable !== undefined && $retryable !== null) ||
+    status >= 500 ||
+    status === 429
+  );
 }
 
 /** Turns an SDK error into the error the ASL acts on: retried when transient, reported as it is otherwise. */
@@ -65,7 +88,7 @@ export function toDeploymentError(error: unknown, call: string): DeploymentError
   if (isTransient(error)) {
     return new AwsTransientError(`${call} failed with ${name}: ${message} (transient; the state retries it with backoff)`, { cause: error });
   }
-  const hint = ACCESS_DENIED_NAMES.has(name)
+  const hint = isAccessDenied(error)
     ? ' The Lambda function\'s role (or the CloudFormation service role) lacks this permission: AccessDenied.'
     : '';
   return new AwsCallError(`${call} failed with ${name}: ${message}.${hint}`, { cause: error });
