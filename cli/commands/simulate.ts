@@ -5,6 +5,7 @@ import { EXIT, UsageError } from '../errors';
 import { progressPrinter, readPath, silentProgress } from '../progress';
 import { formatSummary, summarise, type DeploymentSummary } from '../summary';
 import { TASK_HANDLERS } from '../../functions/handlers';
+import { failureTypeFor } from '../../functions/trigger/execution-failure';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { loadDefinition } from '../../statemachine/definition';
 import { ScenarioError } from '../../local/sandbox';
@@ -46,6 +47,28 @@ function formatPipeline(report: PipelineReport): string[] {
   if (report.message) lines.push(...report.message.split('\n').map((line, i) => `  ${i === 0 ? 'Pipeline says: ' : '  '}${line}`));
   for (const [name, value] of Object.entries(report.outputVariables ?? {})) lines.push(`    #{${name}} = ${value}`);
   return lines;
+}
+
+/**
+ * What differs from the scenario's `expect`. Scenarios speak of the execution; through the
+ * pipeline, a bad input document is refused by the trigger before any execution starts, so a
+ * failed job stands for the failed execution: its failure type must be the one the trigger maps
+ * the expected error to, and its message must carry the expected words.
+ */
+function unmet(run: ScenarioRun): string[] {
+  const expected = run.scenario.expect;
+  const failure = run.pipeline?.final.failure?.failureDetails;
+  if (run.execution.status !== 'NOT_STARTED' || !failure) return unmetExpectations(run);
+  const problems: string[] = [];
+  if (expected.status !== 'FAILED') problems.push(`the job failed before any execution started, expected ${expected.status}: ${failure.message}`);
+  if (expected.error && failureTypeFor(expected.error, failure.message) !== failure.type) {
+    problems.push(`the job failed as ${failure.type}, expected the failure type of ${expected.error}`);
+  }
+  for (const words of expected.causeIncludes ?? []) if (!failure.message?.includes(words)) problems.push(`the job's message does not mention "${words}"`);
+  if (expected.mutatingCalls && expected.mutatingCalls.join() !== run.mutatingCalls.join()) {
+    problems.push(`mutating calls [${run.mutatingCalls.join(', ')}], expected [${expected.mutatingCalls.join(', ')}]`);
+  }
+  return problems;
 }
 
 export async function simulateCommand(args: string[], out: (line: string) => void, _err: (line: string) => void): Promise<number> {
@@ -91,12 +114,12 @@ export async function simulateCommand(args: string[], out: (line: string) => voi
       `${String(scenario.input.environmentName)}-${String(scenario.input.stackName)}`,
     );
     const pipeline = pipelineReport(run);
-    const unmet = unmetExpectations(run);
-    results.push({ scenario: scenario.name, summary, pipeline, unmet });
+    const differences = unmet(run);
+    results.push({ scenario: scenario.name, summary, pipeline, unmet: differences });
     if (!values.json) {
       out(formatSummary(summary));
       if (pipeline) out(formatPipeline(pipeline).join('\n'));
-      out(unmet.length ? `  ✖ Not what the scenario expects: ${unmet.join('; ')}` : '  As the scenario expects.');
+      out(differences.length ? `  ✖ Not what the scenario expects: ${differences.join('; ')}` : '  As the scenario expects.');
     }
   }
   if (values.json) out(JSON.stringify(results, null, 2));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContinuationTokenError } from './errors';
 import { executionNameFor, executionNameOf } from './execution-name';
-import { MAX_CONTINUATION_TOKEN_LENGTH } from './limits';
+import { MAX_CONTINUATION_TOKEN_LENGTH, MAX_START_ATTEMPTS } from './limits';
 
 /** Bumped when the token's shape changes; a token of another version is refused, not guessed at. */
 export const CONTINUATION_TOKEN_VERSION = 1;
@@ -17,11 +17,35 @@ export interface ContinuationToken {
   jobId: string;
 }
 
+/**
+ * The token of a job whose execution is not started yet: the first invocation met throttling or
+ * a service fault, and the next one tries again. `startAttempts` counts the attempts made.
+ */
+export interface PendingStartToken {
+  v: typeof CONTINUATION_TOKEN_VERSION;
+  jobId: string;
+  startAttempts: number;
+}
+
 const TokenSchema = z.strictObject({
   v: z.number(),
   executionArn: z.string().min(1),
   jobId: z.string().min(1),
 });
+
+const PendingStartSchema = z.strictObject({
+  v: z.number(),
+  jobId: z.string().min(1),
+  startAttempts: z.number().int().min(1).max(MAX_START_ATTEMPTS),
+});
+
+export function encodePendingStartToken(token: Omit<PendingStartToken, 'v'>): string {
+  return JSON.stringify({ v: CONTINUATION_TOKEN_VERSION, jobId: token.jobId, startAttempts: token.startAttempts });
+}
+
+export function isPendingStart(token: ContinuationToken | PendingStartToken): token is PendingStartToken {
+  return 'startAttempts' in token;
+}
 
 const HOW_TO_FIX = 'Retry the pipeline stage to start a fresh deployment.';
 
@@ -39,12 +63,16 @@ export function encodeContinuationToken(token: Omit<ContinuationToken, 'v'>): st
  * state machine: anything else (edited, from another deployment, from an older trigger) fails the
  * job with the reason instead of following an execution that is not this deployment's.
  */
-export function decodeContinuationToken(raw: string, stateMachineArn: string): ContinuationToken {
+export function decodeContinuationToken(raw: string, stateMachineArn: string): ContinuationToken | PendingStartToken {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
     throw new ContinuationTokenError(`The continuation token is not the JSON this trigger writes, so the deployment it belongs to is unknown. ${HOW_TO_FIX}`);
+  }
+  const pending = PendingStartSchema.safeParse(parsed);
+  if (pending.success && pending.data.v === CONTINUATION_TOKEN_VERSION) {
+    return { v: CONTINUATION_TOKEN_VERSION, jobId: pending.data.jobId, startAttempts: pending.data.startAttempts };
   }
   const result = TokenSchema.safeParse(parsed);
   if (!result.success) {

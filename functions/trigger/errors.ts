@@ -33,6 +33,15 @@ export class ExecutionMissingError extends TriggerError {
   readonly failureType = 'JobFailed' as const;
 }
 
+/**
+ * Throttling or a service fault while reading the input document or starting the execution: the
+ * job continues and the next invocation tries the start again (see start-deployment.ts).
+ */
+export class TriggerTransientError extends TriggerError {
+  override readonly name = 'TriggerTransientError' as const;
+  readonly failureType = 'JobFailed' as const;
+}
+
 /** Any other failed AWS call; the message names the call and the service's answer. */
 export class TriggerAwsCallError extends TriggerError {
   override readonly name = 'TriggerAwsCallError' as const;

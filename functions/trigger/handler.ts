@@ -1,7 +1,7 @@
 import type { CodePipelineEvent, Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { describeError } from './aws-call-errors';
-import { decodeContinuationToken } from './continuation-token';
+import { decodeContinuationToken, isPendingStart } from './continuation-token';
 import { TriggerError } from './errors';
 import { readStateMachineArn } from './execution-name';
 import { followDeployment } from './follow-deployment';
@@ -35,6 +35,7 @@ async function outcomeOf(job: Job): Promise<JobOutcome> {
     const stateMachineArn = readStateMachineArn(process.env.STATE_MACHINE_ARN);
     if (job.continuationToken === undefined) return await startDeployment(job, stateMachineArn);
     const token = decodeContinuationToken(job.continuationToken, stateMachineArn);
+    if (isPendingStart(token)) return await startDeployment(job, stateMachineArn, { jobId: token.jobId, attempt: token.startAttempts + 1 });
     logger.appendKeys({ executionArn: token.executionArn });
     return await followDeployment(token.executionArn, token.jobId);
   } catch (error) {

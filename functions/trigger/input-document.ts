@@ -2,8 +2,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseDeploymentInput, type DeploymentInput } from '../shared/input';
 import { InvalidInputError } from '../shared/errors';
 import { s3 } from './clients';
-import { describeError, errorName, isAccessDenied } from './aws-call-errors';
-import { PipelineConfigurationError, TriggerAwsCallError, TriggerPermissionError } from './errors';
+import { describeError, errorName, isAccessDenied, isTransient } from './aws-call-errors';
+import { PipelineConfigurationError, TriggerAwsCallError, TriggerPermissionError, TriggerTransientError } from './errors';
 import type { JobArtifact } from './job-event';
 import { MAX_EXECUTION_INPUT_BYTES } from './limits';
 import type { UserParameters } from './user-parameters';
@@ -37,6 +37,7 @@ export async function readInputDocument({ s3Bucket, stateMachineFile }: UserPara
         { cause: error },
       );
     }
+    if (isTransient(error)) throw new TriggerTransientError(`Could not read the input document ${where} (${describeError(error)})`, { cause: error });
     throw new TriggerAwsCallError(`Could not read the input document ${where}: ${describeError(error)}. Retry the stage.`, { cause: error });
   }
 

@@ -13,7 +13,7 @@ import {
 
 /** What the trigger tells CodePipeline at the end of an invocation. */
 export type JobOutcome =
-  | { kind: 'continue'; continuationToken: string; summary: string; executionArn: string; percentComplete?: number }
+  | { kind: 'continue'; continuationToken: string; summary: string; executionArn?: string; percentComplete?: number }
   | { kind: 'succeed'; summary: string; executionArn: string; outputVariables: Record<string, string> }
   | { kind: 'fail'; type: FailureType; message: string; executionArn?: string };
 

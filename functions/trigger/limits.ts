@@ -27,6 +27,13 @@ export const MAX_OUTPUT_VARIABLES_BYTES = 122_880;
 /** Output variable keys: `[A-Za-z0-9@\-_]+` (`OutputVariablesKey` in the CodePipeline API model). */
 export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@_-]+$/;
 
+/**
+ * How many invocations may try to start a deployment that meets throttling or a service fault
+ * (each after the SDK's own retries) before the job fails. CodePipeline re-invokes a continued
+ * job about once a minute, so this rides out a few minutes of throttling.
+ */
+export const MAX_START_ATTEMPTS = 6;
+
 /** Step Functions execution names: 1 to 80 characters; the trigger keeps to `[A-Za-z0-9_-]` (safe for CloudWatch Logs too). */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 /** Step Functions' limit on an execution's input (256 KiB of UTF-8); the input document cannot be larger. */

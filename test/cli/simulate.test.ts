@@ -81,6 +81,20 @@ describe('simulate (npm start)', () => {
     expect(bad.stderr).toMatch(/is not a valid scenario: artifact/);
   });
 
+  it('every shipped scenario ends as it expects when run through the pipeline, bad input refused by the trigger before any execution', () => {
+    const result = runCli(['simulate', '--all', '--json']);
+
+    const runs = JSON.parse(result.stdout) as SimulateResult[];
+    expect(runs.filter((run) => run.unmet.length)).toEqual([]);
+    expect(result.code).toBe(0);
+    const invalid = runs.find((run) => run.scenario === 'invalid-input');
+    expect(invalid?.summary.status).toBe('NOT_STARTED');
+    expect(invalid?.pipeline).toMatchObject({ status: 'Failed', invocations: 1 });
+    expect(invalid?.pipeline?.message).toMatch(/stackName: use letters.*allowRemovals: unknown field/);
+    const throttled = runs.find((run) => run.scenario === 'throttled-calls-retried');
+    expect(throttled?.summary.outcome).toBe('UPDATED');
+  });
+
   it('lists the scenarios that ship in examples/scenarios', () => {
     const result = runCli(['simulate', '--list']);
 

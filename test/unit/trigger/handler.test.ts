@@ -204,10 +204,10 @@ describe('first invocation', () => {
       expect(failureInput().failureDetails).toMatchObject({ type: 'PermissionError', message: expect.stringContaining('s3:GetObject') });
     });
 
-    it('when S3 fails otherwise', async () => {
-      s3.on(GetObjectCommand).rejects(awsError('InternalError', 'We encountered an internal error.', { fault: 'server', httpStatusCode: 500 }));
+    it('when S3 fails otherwise (an error that is not transient)', async () => {
+      s3.on(GetObjectCommand).rejects(awsError('InvalidObjectState', 'The operation is not valid for the object\'s storage class', { httpStatusCode: 400 }));
       await handler(jobEvent());
-      expect(failureInput().failureDetails).toMatchObject({ type: 'JobFailed', message: expect.stringContaining('InternalError') });
+      expect(failureInput().failureDetails).toMatchObject({ type: 'JobFailed', message: expect.stringContaining('InvalidObjectState') });
     });
 
     it('when the input document is not JSON', async () => {
@@ -264,7 +264,7 @@ describe('first invocation', () => {
     ['AccessDeniedException', 'PermissionError', 'states:StartExecution'],
     ['ExecutionLimitExceeded', 'JobFailed', 'Too many executions'],
     ['InvalidExecutionInput', 'ConfigurationError', 'refused the input document'],
-    ['ServiceUnavailable', 'JobFailed', 'Retry the stage'],
+    ['ValidationException', 'JobFailed', 'Retry the stage'],
   ])('fails the job when StartExecution answers %s', async (name, type, words) => {
     givenDocument(inputDocument());
     sfn.on(StartExecutionCommand).rejects(awsError(name, `${name} from Step Functions`));
@@ -553,5 +553,58 @@ describe('reporting', () => {
     }
 
     expect(failureInput().failureDetails).toMatchObject({ type: 'JobFailed', message: expect.stringContaining('failed unexpectedly (TypeError: boom)') });
+  });
+});
+
+describe('a first invocation that meets a transient error', () => {
+  const SECOND_JOB = '22222222-abcd-2222-abcd-222222abcdef';
+
+  it('does not fail the pipeline on a throttled read of the input document: it continues with a token that retries the start', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
+
+    await handler(jobEvent());
+
+    const result = successInput();
+    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 });
+    expect(result.executionDetails?.summary).toMatch(/^Not started yet: .*SlowDown.*Trying again \(attempt 1 of \d+\)/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('starts on the re-invocation, naming the execution after the job that began the action', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
+
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 }) }));
+
+    expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.name).toBe(EXECUTION_NAME);
+    const result = successInput();
+    expect(result.jobId).toBe(SECOND_JOB);
+    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID });
+  });
+
+  it('a throttled StartExecution is retried the same way', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', { httpStatusCode: 400, retryable: true }));
+
+    await handler(jobEvent());
+
+    expect(JSON.parse(successInput().continuationToken!)).toEqual({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 });
+  });
+
+  it('fails the job once the attempts are spent, saying what kept failing', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
+
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 5 }) }));
+
+    const failure = failureInput();
+    expect(failure.failureDetails?.type).toBe('JobFailed');
+    expect(failure.failureDetails?.message).toMatch(/after 6 attempts.*SlowDown/);
+  });
+
+  it('refuses a start token that is not one the trigger writes', async () => {
+    await handler(jobEvent({ continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 0 }) }));
+
+    expect(failureInput().failureDetails?.message).toMatch(/continuation token/);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });
