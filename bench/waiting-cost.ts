@@ -28,24 +28,26 @@ function pollsFor(operationSeconds: number): { polls: number; waitedSeconds: num
   return { polls, waitedSeconds: state.waitedSeconds + state.waitSeconds };
 }
 
-const rows = [1, 5, 10, 30, 60].map((minutes) => {
-  const stack = pollsFor(minutes * 60);
-  const changeSet = pollsFor(CHANGE_SET_SECONDS);
-  const polls = stack.polls + changeSet.polls;
-  const transitions = FIXED_UPDATE_TRANSITIONS + polls * TRANSITIONS_PER_POLL;
-  const lambdaRequests = 6 + polls;
-  const cost =
-    transitions * PRICE_PER_TRANSITION +
-    lambdaRequests * (PRICE_PER_LAMBDA_REQUEST + LAMBDA_SECONDS_PER_POLL * LAMBDA_MEMORY_GB * PRICE_PER_GB_SECOND);
-  return {
-    'stack operation': `${minutes} min`,
-    polls,
-    'noticed after': `${stack.waitedSeconds - minutes * 60}s`,
-    transitions,
-    'lambda calls': lambdaRequests,
-    'cost (USD)': cost.toFixed(5),
-  };
-});
+export function waitingCost(): void {
+  const rows = [1, 5, 10, 30, 60].map((minutes) => {
+    const stack = pollsFor(minutes * 60);
+    const changeSet = pollsFor(CHANGE_SET_SECONDS);
+    const polls = stack.polls + changeSet.polls;
+    const transitions = FIXED_UPDATE_TRANSITIONS + polls * TRANSITIONS_PER_POLL;
+    const lambdaRequests = 6 + polls;
+    const cost =
+      transitions * PRICE_PER_TRANSITION +
+      lambdaRequests * (PRICE_PER_LAMBDA_REQUEST + LAMBDA_SECONDS_PER_POLL * LAMBDA_MEMORY_GB * PRICE_PER_GB_SECOND);
+    return {
+      'stack operation': `${minutes} min`,
+      polls,
+      'noticed after': `${stack.waitedSeconds - minutes * 60}s`,
+      transitions,
+      'lambda calls': lambdaRequests,
+      'cost (USD)': cost.toFixed(5),
+    };
+  });
 
-console.log('Waiting cost of one update deployment (change set ~20 s, then the stack operation):');
-console.table(rows);
+  console.log('Waiting cost of one update deployment (change set ~20 s, then the stack operation):');
+  console.table(rows);
+}

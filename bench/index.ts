@@ -1,0 +1,11 @@
+/** `npm run bench`: every benchmark, one after the other, printing figures. */
+import { waitingCost } from './waiting-cost';
+import { offlineSpeed } from './offline-speed';
+
+async function main(): Promise<void> {
+  waitingCost();
+  console.log('');
+  await offlineSpeed();
+}
+
+void main();
