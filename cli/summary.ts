@@ -1,5 +1,5 @@
 import { readableCause } from '../functions/trigger/execution-failure';
-import type { StackOutput } from '../functions/shared/state';
+import type { ExecutionOutput, StackOutput } from '../functions/shared/state';
 
 /** What the command line reports at the end of a deployment, whichever way it ran. */
 export type Outcome = 'CREATED' | 'UPDATED' | 'NO_CHANGES' | 'REJECTED' | 'FAILED';
@@ -30,16 +30,8 @@ export interface ExecutionEnd {
   elapsedSeconds: number;
 }
 
-type Output = {
-  deployment?: { stackName?: string; changeSetName?: string };
-  stack?: { note?: string };
-  recreate?: { note?: string };
-  changeSet?: { name?: string };
-  result?: { decision?: Outcome; stackId?: string; outputs?: StackOutput[]; summary?: string };
-};
-
 export function summarise(end: ExecutionEnd, stackNameHint?: string): DeploymentSummary {
-  const output = (end.output ?? {}) as Output;
+  const output = (end.output ?? {}) as Partial<ExecutionOutput>;
   const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds };
   if (end.status === 'SUCCEEDED') {
     const notes = [output.recreate?.note, output.result?.summary].filter((note): note is string => Boolean(note));

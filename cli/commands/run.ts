@@ -5,14 +5,13 @@ import { statesEntered } from '../execution-history';
 import { parseFlags, positiveSeconds } from '../args';
 import { checkAwsSetup } from '../aws-setup';
 import { readJsonFile } from '../files';
-import { UsageError } from '../errors';
-import { progressPrinter, readPath, silentProgress, type Progress } from '../progress';
+import { UsageError, asUsage } from '../errors';
+import { followStates, progressPrinter, silentProgress, type Progress } from '../progress';
 import { exitCodeFor, formatSummary, summarise, type DeploymentSummary, type ExecutionEnd } from '../summary';
 import { runLocalExecution, type TaskHandler } from '../../local/engine';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadDefinition } from '../../statemachine/definition';
 import { validateInput } from '../../functions/shared/prepare';
-import { DeploymentError } from '../../functions/shared/errors';
 import { ORCHESTRATOR_STACK_NAME } from '../../infra/stack-names';
 
 const REMOTE_POLL_SECONDS = 5;
@@ -38,18 +37,13 @@ function capWaits(handlers: Record<string, TaskHandler>, maxWaitSeconds: number 
 }
 
 async function runInProcess(document: unknown, maxWait: number | undefined, progress: Progress): Promise<ExecutionEnd> {
-  const definition = loadDefinition();
   const started = Date.now();
+  const path: string[] = [];
   const result = await runLocalExecution(document, {
     executionName: manualExecutionName(),
     handlers: capWaits(TASK_HANDLERS, maxWait),
-    onEvent: (event) => {
-      if (event.type !== 'StateEntered' || !('state' in event)) return;
-      const state = definition.States[event.state.name];
-      progress.stateEntered(event.state.name, event.state.type, Number(readPath(event.state.input, state?.SecondsPath as string | undefined)) || undefined);
-    },
+    onEvent: followStates(loadDefinition(), progress, path),
   });
-  const path = result.events.flatMap((event) => (event.type === 'StateEntered' && 'state' in event ? [event.state.name] : []));
   return { ...result, path, elapsedSeconds: (Date.now() - started) / 1000 };
 }
 
@@ -106,14 +100,8 @@ export async function runCommand(args: string[], out: (line: string) => void, er
   const maxWait = positiveSeconds(values['max-wait'], '--max-wait');
   if (maxWait !== undefined && !values.local) throw new UsageError('--max-wait applies to --local runs only (a deployed state machine waits as its definition says).');
   const document = readJsonFile(values.input, 'input document');
-  let stackName: string;
-  try {
-    const { input } = validateInput(document);
-    stackName = `${input.environmentName}-${input.stackName}`;
-  } catch (error) {
-    if (error instanceof DeploymentError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { input } = asUsage(() => validateInput(document));
+  const stackName = `${input.environmentName}-${input.stackName}`;
   await checkAwsSetup();
   const progress = values.quiet ? silentProgress : progressPrinter(err);
   const end = values.local

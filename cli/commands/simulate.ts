@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseFlags } from '../args';
 import { EXIT, UsageError } from '../errors';
-import { progressPrinter, readPath, silentProgress } from '../progress';
+import { followStates, progressPrinter, silentProgress } from '../progress';
 import { formatSummary, summarise, type DeploymentSummary } from '../summary';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { failureTypeFor } from '../../functions/trigger/execution-failure';
@@ -99,15 +99,11 @@ export async function simulateCommand(args: string[], out: (line: string) => voi
     if (!values.json) out(`\n━━ ${scenario.name}: ${scenario.description.trim().replace(/\s+/g, ' ')}`);
     const started = Date.now();
     const statesEntered: string[] = [];
+    const follow = followStates(definition, progress, statesEntered);
     const run = await runScenario(scenario, {
       handlers: TASK_HANDLERS,
       trigger,
-      onEvent: (_arn, event) => {
-        if (event.type !== 'StateEntered' || !('state' in event)) return;
-        statesEntered.push(event.state.name);
-        const seconds = readPath(event.state.input, definition.States[event.state.name]?.SecondsPath as string | undefined);
-        progress.stateEntered(event.state.name, event.state.type, typeof seconds === 'number' ? seconds : undefined);
-      },
+      onEvent: (_arn, event) => follow(event),
     });
     const summary = summarise(
       { ...run.execution, path: statesEntered, elapsedSeconds: (Date.now() - started) / 1000 },

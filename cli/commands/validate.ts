@@ -1,7 +1,6 @@
 import { parseFlags } from '../args';
 import { readFileBytes, readJsonFile } from '../files';
-import { UsageError, EXIT } from '../errors';
-import { DeploymentError } from '../../functions/shared/errors';
+import { UsageError, EXIT, asUsage } from '../errors';
 import { buildDeployment, validateInput } from '../../functions/shared/prepare';
 import { loadTemplateFromZip } from '../../functions/shared/template-source';
 
@@ -17,27 +16,21 @@ export async function validateCommand(args: string[], out: (line: string) => voi
   if (!values.input) throw new UsageError('validate: --input FILE is required (the deployment input document).');
   const document = readJsonFile(values.input, 'input document');
   const filled = document && typeof document === 'object' && !Array.isArray(document) && !('revisionS3Bucket' in document) && !('revisionS3Key' in document);
-  try {
-    const validated = validateInput(filled ? { ...TRIGGER_FILLED, ...document } : document);
-    const report: Record<string, unknown> = { valid: true, stackName: `${validated.input.environmentName}-${validated.input.stackName}` };
-    if (values.artifact) {
-      const loaded = loadTemplateFromZip(readFileBytes(values.artifact, 'artifact'), validated.source, values.artifact);
-      const deployment = buildDeployment(validated, loaded, 'validate');
-      Object.assign(report, { template: deployment.template, parameters: deployment.parameters, tags: deployment.tags });
-    }
-    if (values.json) {
-      out(JSON.stringify(report, null, 2));
-    } else {
-      out(`✔ ${values.input} is a valid input document for stack ${report.stackName}.`);
-      if (filled) out('  revisionS3Bucket and revisionS3Key are left to the trigger, which fills them from the pipeline artifact.');
-      if (values.artifact) {
-        const template = report.template as { bytes: number; resourceCount: number };
-        out(`  Template ${validated.source.templatePath} in ${values.artifact}: ${template.bytes} bytes, ${template.resourceCount} resource(s), parses.`);
-      }
-    }
+  const validated = asUsage(() => validateInput(filled ? { ...TRIGGER_FILLED, ...document } : document));
+  const stackName = `${validated.input.environmentName}-${validated.input.stackName}`;
+  const artifact = values.artifact;
+  const deployment = artifact
+    ? asUsage(() => buildDeployment(validated, loadTemplateFromZip(readFileBytes(artifact, 'artifact'), validated.source, artifact), 'validate'))
+    : undefined;
+  if (values.json) {
+    const found = deployment ? { template: deployment.template, parameters: deployment.parameters, tags: deployment.tags } : {};
+    out(JSON.stringify({ valid: true, stackName, ...found }, null, 2));
     return EXIT.OK;
-  } catch (error) {
-    if (error instanceof DeploymentError) throw new UsageError(error.message.replace(/\s*\n\s*/g, ' '));
-    throw error;
   }
+  out(`✔ ${values.input} is a valid input document for stack ${stackName}.`);
+  if (filled) out('  revisionS3Bucket and revisionS3Key are left to the trigger, which fills them from the pipeline artifact.');
+  if (deployment) {
+    out(`  Template ${validated.source.templatePath} in ${artifact}: ${deployment.template.bytes} bytes, ${deployment.template.resourceCount} resource(s), parses.`);
+  }
+  return EXIT.OK;
 }

@@ -147,3 +147,13 @@ export interface Failure {
   Error: string;
   Cause: string;
 }
+
+/** A SUCCEEDED execution's output: the input document's fields, and each task's result under its key. */
+export interface ExecutionOutput {
+  deployment: Deployment;
+  stack: StackCheck;
+  recreate?: StackRecreate;
+  changeSet?: ChangeSetState;
+  inspection?: Inspection;
+  result: OperationResult;
+}
