@@ -7,8 +7,8 @@ import { loadDefinitionText, substitute, placeholders } from '../statemachine/de
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TaskHandler = (event: any) => Promise<unknown>;
 
-/** One entry of the local execution's history, in the engine's own shape. */
-export type LocalEvent = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
+/** One entry of the local execution's history, in the engine's own shape (the library does not export the type). */
+export type LocalEvent = NonNullable<Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value']>;
 
 export type LocalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -24,7 +24,7 @@ export interface LocalExecutionOptions {
   /** How long the engine sleeps before a Retry, in milliseconds. Unset: what the Retry block says. */
   retryMilliseconds?: number;
   /** Called with each history event as it happens (progress output). */
-  onEvent?: (event: NonNullable<LocalEvent>) => void;
+  onEvent?: (event: LocalEvent) => void;
 }
 
 export interface LocalExecutionResult {
@@ -33,7 +33,7 @@ export interface LocalExecutionResult {
   output?: unknown;
   error?: string;
   cause?: string;
-  events: NonNullable<LocalEvent>[];
+  events: LocalEvent[];
   startDate: Date;
   stopDate: Date;
 }
@@ -104,7 +104,7 @@ export async function runLocalExecution(input: unknown, options: LocalExecutionO
     },
   });
 
-  const events: NonNullable<LocalEvent>[] = [];
+  const events: LocalEvent[] = [];
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       events.push(event);

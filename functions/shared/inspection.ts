@@ -62,12 +62,11 @@ function listed(ids: string[]): string {
 }
 
 export function rejectionMessage(deployment: Deployment, changeSet: ChangeSetState, inspection: Inspection): string {
-  const count = inspection.offendingCount ?? inspection.offending.length;
   const shown = inspection.offending.slice(0, MAX_OFFENDING_IN_MESSAGE);
   return [
-    `Change set ${changeSet.name} on stack ${deployment.stackName} was rejected and deleted, not executed: ${count} resource change(s) would remove or replace resources.`,
+    `Change set ${changeSet.name} on stack ${deployment.stackName} was rejected and deleted, not executed: ${inspection.offendingCount} resource change(s) would remove or replace resources.`,
     ...shown.map(describeOffending),
-    ...(count > shown.length ? [`- … and ${count - shown.length} more (see the execution's output, inspection.offending)`] : []),
+    ...(inspection.offendingCount > shown.length ? [`- … and ${inspection.offendingCount - shown.length} more (see the execution's output, inspection.offending)`] : []),
     'Nothing was changed. If these removals or replacements are intended, list the logical ids (or resource types) in the input document\'s safetyPolicy.allowRemoval / safetyPolicy.allowReplacement and run the deployment again.',
   ].join('\n');
 }

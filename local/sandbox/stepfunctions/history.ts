@@ -8,7 +8,6 @@ import type { LocalEvent } from '../../engine';
  * `...Succeeded` or `...Failed`, `TaskStateExited`, and `ExecutionSucceeded` / `ExecutionFailed`.
  * Inputs and outputs are JSON strings, as the API returns them.
  */
-type EngineEvent = NonNullable<LocalEvent>;
 
 export interface HistoryContext {
   roleArn: string;
@@ -42,7 +41,7 @@ function cause(value: unknown): string {
   return typeof value === 'string' ? value : json(value);
 }
 
-function mapEvent(event: EngineEvent, context: HistoryContext): PartialEvent[] {
+function mapEvent(event: LocalEvent, context: HistoryContext): PartialEvent[] {
   switch (event.type) {
     case 'ExecutionStarted':
       return [{ type: 'ExecutionStarted', executionStartedEventDetails: { input: json(event.input), inputDetails: NOT_TRUNCATED, roleArn: context.roleArn } }];
@@ -79,7 +78,7 @@ function mapEvent(event: EngineEvent, context: HistoryContext): PartialEvent[] {
   }
 }
 
-function lambdaScheduled(event: Extract<EngineEvent, { state: unknown }>, context: HistoryContext): PartialEvent[] {
+function lambdaScheduled(event: Extract<LocalEvent, { state: unknown }>, context: HistoryContext): PartialEvent[] {
   return [
     {
       type: 'LambdaFunctionScheduled',
@@ -93,7 +92,7 @@ function lambdaScheduled(event: Extract<EngineEvent, { state: unknown }>, contex
  * The history events, numbered from 1. A Task's successful Lambda result comes just before the
  * state exits; the engine only reports the exit (after a caught failure there is no result).
  */
-export function toHistoryEvents(events: EngineEvent[], context: HistoryContext): HistoryEvent[] {
+export function toHistoryEvents(events: LocalEvent[], context: HistoryContext): HistoryEvent[] {
   const stamped: Array<{ event: PartialEvent; timestamp: number }> = [];
   events.forEach((event, index) => {
     const caught = index > 0 && events[index - 1].type === 'StateCaught';

@@ -56,7 +56,7 @@ export interface StateMachineRegistration {
   handlers: Record<string, TaskHandler>;
   definitionText?: string;
   /** Called with each engine event of every execution as it happens (progress output). */
-  onEvent?: (executionArn: string, event: NonNullable<LocalEvent>) => void;
+  onEvent?: (executionArn: string, event: LocalEvent) => void;
 }
 
 interface SandboxStateMachine extends StateMachineRegistration {
@@ -72,7 +72,7 @@ export interface SandboxExecution {
   startDate: Date;
   stopDate?: Date;
   /** Engine events so far. */
-  events: NonNullable<LocalEvent>[];
+  events: LocalEvent[];
   result?: LocalExecutionResult;
   /** Settles when the engine has run the execution to its end. */
   finished: Promise<void>;
