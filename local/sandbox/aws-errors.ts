@@ -72,6 +72,14 @@ export class AwsFailureSignal extends Error {
   }
 }
 
+/**
+ * An error of a JSON-protocol service (Step Functions, CodePipeline): HTTP 400, the name and the
+ * message. The modeled classes take the base class's options; the cast forgets their narrower types.
+ */
+export function jsonProtocolError(exceptionClass: unknown, name: string, message: string): AwsFailure {
+  return { exceptionClass: exceptionClass as ExceptionClass, spec: { name, message, httpStatusCode: 400 } };
+}
+
 export function raise(failure: AwsFailure): never {
   throw new AwsFailureSignal(failure);
 }

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+// The same short-form tags as the deployer's own template parser: one table of CloudFormation's intrinsics.
 import { CLOUDFORMATION_TAGS } from '../../../functions/shared/template';
 import { raise } from '../aws-errors';
 import { validationError } from './errors';
@@ -60,8 +61,6 @@ const TOP_LEVEL_SECTIONS = new Set([
   'Outputs',
 ]);
 
-/** The same short-form tags as the deployer's own template parser: one table of CloudFormation's intrinsics. */
-const TAGS = CLOUDFORMATION_TAGS;
 
 function formatError(message: string): never {
   return raise(validationError(`Template format error: ${message}`));
@@ -79,7 +78,7 @@ function parseText(text: string): unknown {
       return formatError(`JSON not well-formed. (line ${line}, column ${column})`);
     }
   }
-  const document = parseDocument(text, { customTags: TAGS, prettyErrors: true });
+  const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, prettyErrors: true });
   const first = document.errors[0];
   if (first) {
     const [line, column] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : [1, 1];

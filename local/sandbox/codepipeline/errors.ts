@@ -4,13 +4,10 @@ import {
   OutputVariablesSizeExceededException,
   ValidationException,
 } from '@aws-sdk/client-codepipeline';
-import type { AwsFailure, ExceptionClass } from '../aws-errors';
+import { jsonProtocolError, type AwsFailure } from '../aws-errors';
 
 /** CodePipeline's errors (JSON protocol, HTTP 400). */
-function codePipelineError(exceptionClass: unknown, name: string, message: string): AwsFailure {
-  // The modeled classes take the base class's options; the cast forgets their narrower option types.
-  return { exceptionClass: exceptionClass as ExceptionClass, spec: { name, message, httpStatusCode: 400 } };
-}
+const codePipelineError = jsonProtocolError;
 
 export const jobNotFound = (jobId: string): AwsFailure => codePipelineError(JobNotFoundException, 'JobNotFoundException', `Job ${jobId} does not exist.`);
 

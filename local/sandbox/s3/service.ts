@@ -29,6 +29,19 @@ interface StoredObject {
   metadata: Record<string, string>;
 }
 
+/** What GetObject and HeadObject both answer about an object. */
+function objectHeaders(object: StoredObject) {
+  return {
+    ContentLength: object.bytes.byteLength,
+    ContentType: object.contentType,
+    ETag: object.etag,
+    LastModified: object.lastModified,
+    ...(object.versionId ? { VersionId: object.versionId } : {}),
+    Metadata: { ...object.metadata },
+    AcceptRanges: 'bytes',
+  };
+}
+
 interface Bucket {
   versioned: boolean;
   /** Every version of each key, newest last. */
@@ -97,26 +110,12 @@ export class S3Sandbox {
         return {
           // The SDK types Body as its own stream type; the sandbox's stream has the same methods.
           Body: streamingBody(object.bytes) as unknown as GetObjectCommandOutput['Body'],
-          ContentLength: object.bytes.byteLength,
-          ContentType: object.contentType,
-          ETag: object.etag,
-          LastModified: object.lastModified,
-          ...(object.versionId ? { VersionId: object.versionId } : {}),
-          Metadata: { ...object.metadata },
-          AcceptRanges: 'bytes',
+          ...objectHeaders(object),
         };
       }),
       route('HeadObject', HeadObjectCommand, (input) => {
         const object = this.find(input.Bucket ?? '', input.Key ?? '', input.VersionId, 'head');
-        return {
-          ContentLength: object.bytes.byteLength,
-          ContentType: object.contentType,
-          ETag: object.etag,
-          LastModified: object.lastModified,
-          ...(object.versionId ? { VersionId: object.versionId } : {}),
-          Metadata: { ...object.metadata },
-          AcceptRanges: 'bytes',
-        };
+        return objectHeaders(object);
       }),
       route('PutObject', PutObjectCommand, async (input) => {
         const bytes = await bodyBytes(input.Body);

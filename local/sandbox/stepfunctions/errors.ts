@@ -7,13 +7,10 @@ import {
   InvalidToken,
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
-import type { AwsFailure, ExceptionClass } from '../aws-errors';
+import { jsonProtocolError, type AwsFailure } from '../aws-errors';
 
 /** Step Functions' errors (JSON protocol, all HTTP 400), with the service's message formats. */
-function sfnError(exceptionClass: unknown, name: string, message: string): AwsFailure {
-  // The modeled classes take the base class's options; the cast forgets their narrower option types.
-  return { exceptionClass: exceptionClass as ExceptionClass, spec: { name, message, httpStatusCode: 400 } };
-}
+const sfnError = jsonProtocolError;
 
 export const executionAlreadyExists = (executionArn: string): AwsFailure =>
   sfnError(ExecutionAlreadyExists, 'ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
