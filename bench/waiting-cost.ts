@@ -5,6 +5,7 @@
  */
 import { firstPoll, nextPoll } from '../functions/shared/polling';
 import { DEFAULT_MAX_WAIT_SECONDS } from '../functions/shared/limits';
+import { loadDefinition } from '../statemachine/definition';
 
 /** US East list prices (2026): Standard workflows per state transition; Lambda per request and per GB-second. */
 const PRICE_PER_TRANSITION = 0.025 / 1000;
@@ -14,8 +15,17 @@ const LAMBDA_MEMORY_GB = 0.25;
 const LAMBDA_SECONDS_PER_POLL = 0.15;
 /** Each poll is three transitions: the Wait state, the status Task, the Choice. */
 const TRANSITIONS_PER_POLL = 3;
-/** The states of an update path besides its polling loops: prepare, check, choice, create/inspect/execute… */
-const FIXED_UPDATE_TRANSITIONS = 9;
+/** The states of the update path outside its polling loops, in the order an execution enters them. */
+const UPDATE_PATH = [
+  'Prepare Deployment',
+  'Check Stack Existence',
+  'Does Stack Exist?',
+  'Create Change Set',
+  'Inspect Change Set Changes',
+  'Safe to Update Infra?',
+  'Execute Change Set',
+  'Deployment Succeeded',
+];
 const CHANGE_SET_SECONDS = 20;
 
 function pollsFor(operationSeconds: number): { polls: number; waitedSeconds: number } {
@@ -28,13 +38,22 @@ function pollsFor(operationSeconds: number): { polls: number; waitedSeconds: num
   return { polls, waitedSeconds: state.waitedSeconds + state.waitSeconds };
 }
 
+/** Counted from the definition, so that a renamed or added state cannot leave the figures stale. */
+function updatePathCounts(): { transitions: number; lambdaCalls: number } {
+  const states = loadDefinition().States;
+  const missing = UPDATE_PATH.filter((name) => !states[name]);
+  if (missing.length) throw new Error(`bench/waiting-cost.ts names states the definition lacks: ${missing.join(', ')}`);
+  return { transitions: UPDATE_PATH.length, lambdaCalls: UPDATE_PATH.filter((name) => states[name].Type === 'Task').length };
+}
+
 export function waitingCost(): void {
+  const fixed = updatePathCounts();
   const rows = [1, 5, 10, 30, 60].map((minutes) => {
     const stack = pollsFor(minutes * 60);
     const changeSet = pollsFor(CHANGE_SET_SECONDS);
     const polls = stack.polls + changeSet.polls;
-    const transitions = FIXED_UPDATE_TRANSITIONS + polls * TRANSITIONS_PER_POLL;
-    const lambdaRequests = 6 + polls;
+    const transitions = fixed.transitions + polls * TRANSITIONS_PER_POLL;
+    const lambdaRequests = fixed.lambdaCalls + polls;
     const cost =
       transitions * PRICE_PER_TRANSITION +
       lambdaRequests * (PRICE_PER_LAMBDA_REQUEST + LAMBDA_SECONDS_PER_POLL * LAMBDA_MEMORY_GB * PRICE_PER_GB_SECOND);
