@@ -20,6 +20,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runLocalExecution, type LocalExecutionResult } from '../../local/engine';
 import { TASK_HANDLERS } from '../../functions/handlers';
+import { readableCause } from '../../functions/trigger/execution-failure';
 import {
   CHANGE_SET_ID,
   STACK_ID,
@@ -55,12 +56,7 @@ async function run(document: Record<string, unknown> = input()): Promise<LocalEx
 
 /** The message inside a Lambda error's cause, `{"errorType":..,"errorMessage":..}`. */
 function causeMessage(result: LocalExecutionResult): string {
-  const cause = result.cause ?? '';
-  try {
-    return (JSON.parse(cause) as { errorMessage: string }).errorMessage;
-  } catch {
-    return cause;
-  }
+  return readableCause(result.cause) ?? '';
 }
 
 function output(result: LocalExecutionResult): Record<string, Record<string, unknown>> {

@@ -1,19 +1,11 @@
+import { readableCause } from '../../../functions/trigger/execution-failure';
+import type { ExecutionOutput } from '../../../functions/shared/state';
 import type { ScenarioExpectation } from './format';
 import type { ScenarioRun } from './run';
 
-/** The readable text of a cause: a Lambda error's `errorMessage`, or the cause as it is. */
+/** The readable text of a cause: a Lambda error's `errorMessage`, or the cause as it is (the trigger's own reading). */
 export function causeText(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
-  } catch {
-    return cause;
-  }
-}
-
-interface ResultShape {
-  result?: { decision?: string; outputs?: Array<{ OutputKey: string; OutputValue: string }> };
+  return readableCause(cause) ?? '';
 }
 
 /** What a run did differently from what its scenario expects; empty when it did what was expected. */
@@ -28,7 +20,7 @@ export function unmetExpectations(run: ScenarioRun, expected: ScenarioExpectatio
   for (const text of expected.causeIncludes ?? []) {
     if (!cause.includes(text)) problems.push(`cause does not mention "${text}": ${cause}`);
   }
-  const output = (execution.output ?? {}) as ResultShape;
+  const output = (execution.output ?? {}) as Partial<ExecutionOutput>;
   if (expected.decision !== undefined && output.result?.decision !== expected.decision) {
     problems.push(`decision ${output.result?.decision ?? '(none)'}, expected ${expected.decision}`);
   }
