@@ -2,6 +2,7 @@ import { DeploymentError } from '../shared/errors';
 import { deleteChangeSet } from '../shared/delete-change-set';
 import { rejectionMessage } from '../shared/inspection';
 import { logger } from '../shared/logger';
+import { fullLogicalId } from '../shared/safety-policy';
 import type { ChangeSetState, Deployment, Failure, Inspection } from '../shared/state';
 
 export interface DeleteChangeSetEvent {
@@ -31,7 +32,7 @@ export const handler = async ({ deployment, changeSet, inspection }: DeleteChang
   logger.warn('Change set rejected and deleted', {
     stackName: deployment.stackName,
     changeSetName: changeSet.name,
-    offending: inspection.offending.map((change) => change.logicalResourceId),
+    blocked: inspection.decision.changes.filter((change) => change.verdict === 'BLOCKED').map(fullLogicalId),
   });
   return { Error: CHANGE_SET_REJECTED, Cause: rejection };
 };

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
 import { InvalidInputError } from './errors';
+import { SafetyPolicySchema } from './safety-policy-schema';
+
+// The safety policy has its own module; re-exported so existing imports keep working.
+export { SafetyPolicySchema, type SafetyPolicy } from './safety-policy-schema';
 
 /** Letters, digits and hyphens, a letter first: what CloudFormation accepts in a stack name. */
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -15,16 +19,6 @@ const namePart = z
 const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
 
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
-
-/**
- * Which removals and replacements a deployment may make. Each entry is a logical resource id
- * (`UsersTable`) or a resource type (`AWS::SNS::Subscription`); nothing is allowed by default.
- */
-export const SafetyPolicySchema = z.strictObject({
-  allowRemoval: z.array(z.string().min(1)).default([]),
-  allowReplacement: z.array(z.string().min(1)).default([]),
-});
-export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
 
 /** The state machine's input: the document in S3 named by `UserParameters`, or typed by hand. */
 export const DeploymentInputSchema = z.strictObject({

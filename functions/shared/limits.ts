@@ -29,5 +29,11 @@ export const MAX_MAX_WAIT_SECONDS = 86_400;
 
 /** How many resource changes the inspection keeps in the execution's data (the 256 KiB payload limit). */
 export const MAX_CHANGES_IN_OUTPUT = 200;
+/**
+ * Bytes of JSON the decision record may take in the execution's data. Step Functions refuses a
+ * state's data above 256 KiB, and the record shares it with the deployment, the stack outputs and
+ * the rest; changes past this budget are left out of the list (the counts still count them).
+ */
+export const MAX_DECISION_RECORD_BYTES = 96 * 1024;
 /** How many stack events are read to find the first failure of an operation. */
 export const MAX_STACK_EVENT_PAGES = 10;

@@ -1,4 +1,5 @@
 import { parseDeploymentInput, DEFAULTS, type DeploymentInput } from './input';
+import { DEFAULT_SAFETY_POLICY } from './safety-policy-schema';
 import { normaliseEntryPath } from './artifact';
 import { loadTemplate, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
@@ -43,7 +44,7 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     tags: loaded.configuration?.tags ?? [],
     capabilities: input.capabilities ?? [],
     ...(roleArn ? { roleArn } : {}),
-    safetyPolicy: input.safetyPolicy ?? { allowRemoval: [], allowReplacement: [] },
+    safetyPolicy: input.safetyPolicy ?? DEFAULT_SAFETY_POLICY,
     maxWaitSeconds: input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds,
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),

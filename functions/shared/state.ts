@@ -7,7 +7,7 @@
  *   $.stack      Check Stack Existence        whether the stack existed and what to do with it
  *   $.recreate   Delete Failed Stack (+ loop) the ROLLBACK_COMPLETE stack deleted before a fresh create
  *   $.changeSet  Create Change Set (+ loop)   the change set and its creation status
- *   $.inspection Inspect Change Set Changes   every change, and the ones that remove or replace
+ *   $.inspection Inspect Change Set Changes   the decision record: every change and its verdict
  *   $.result     the stack operation and its end: decision, status, stack outputs
  *   $.failure    { Error, Cause } when the deployment failed
  */
@@ -94,33 +94,110 @@ export interface ChangeSetState extends PollState {
   outcome: ChangeSetOutcome;
 }
 
-export interface ChangeSummary {
-  logicalResourceId: string;
-  resourceType: string;
-  action: string;
-  replacement?: string;
-  physicalResourceId?: string;
-  policyAction?: string;
+/** What a change does to its resource, as the safety policy classifies it (see safety-policy.ts). */
+export type ChangeKind =
+  | 'add'
+  | 'import'
+  | 'in-place-modify'
+  | 'replacement'
+  | 'conditional-replacement'
+  | 'unstated-replacement'
+  | 'removal'
+  | 'retained-removal'
+  | 'dynamic'
+  | 'unknown-action';
+
+/**
+ * The rule that gave a change its verdict: `safe-change` (adds, imports, in-place modifications),
+ * `protect` and `built-in-protection` (blocked whatever an allow list says), `built-in-allowance`
+ * (a harmless replacement), `retained-removal`, `allow-list`, `not-allowed` (nothing lets it
+ * through) and `unknown-action`.
+ */
+export type PolicyRule =
+  | 'safe-change'
+  | 'protect'
+  | 'built-in-protection'
+  | 'built-in-allowance'
+  | 'retained-removal'
+  | 'allow-list'
+  | 'not-allowed'
+  | 'unknown-action';
+
+export type ChangeVerdict = 'ALLOWED' | 'BLOCKED';
+
+/** Where the entry that decided a change lives: a list of the input's safetyPolicy, or a built-in list. */
+export type PolicySource =
+  | 'safetyPolicy.protect'
+  | 'safetyPolicy.allowRemoval'
+  | 'safetyPolicy.allowReplacement'
+  | 'safetyPolicy.retainedRemovals'
+  | 'built-in protected types'
+  | 'built-in harmless replacements';
+
+export interface MatchedEntry {
+  source: PolicySource;
+  /** The entry as written (a logical id, nested path or type pattern), or the built-in type. */
+  entry: string;
+  builtIn: boolean;
+  /** Why a built-in entry is on its list. */
+  reason?: string;
+  /** The safetyPolicy.unprotect entry that lifted a built-in protection before this entry applied. */
+  unprotectedBy?: string;
 }
 
-export interface OffendingChange extends ChangeSummary {
-  /** The rule that flagged it: removal, replacement, conditional-replacement, unknown-action. */
-  rule: string;
-  reason: string;
-  /** The properties or attributes whose change forces the replacement, e.g. `Properties.TableName`. */
+/** One change of the change set, judged. */
+export interface ChangeDecision {
+  /** The nested stacks the resource sits in (`Network` or `Network/Subnets`); empty for the stack's own resources. */
+  nestedPath: string;
+  logicalResourceId: string;
+  physicalResourceId?: string;
+  resourceType: string;
+  action: string;
+  /** `True`, `False` or `Conditional` as CloudFormation said it; absent when it did not say. */
+  replacement?: string;
+  policyAction?: string;
+  /** The properties or attributes whose change forces (or may force) the replacement, e.g. `Properties.TableName (always replaces)`. */
   causes: string[];
+  kind: ChangeKind;
+  rule: PolicyRule;
+  /** The policy entry that decided it; absent when no entry did (safe changes, and changes nothing allows). */
+  matched?: MatchedEntry;
+  verdict: ChangeVerdict;
+  /** One line: what the change does and why it got its verdict. */
+  explanation: string;
+}
+
+/** Exact counts over every change, however many the record lists. */
+export interface DecisionCounts {
+  changes: number;
+  /** Adds and imports. */
+  adds: number;
+  inPlaceModifications: number;
+  /** Every change that replaces or may replace (True, Conditional, or not stated). */
+  replacements: number;
+  /** Every Remove, retained ones included. */
+  removals: number;
+  /** Dynamic and unknown actions. */
+  undetermined: number;
+  blocked: number;
+}
+
+/** The safety policy's decision on a whole change set. */
+export interface DecisionRecord {
+  verdict: 'SAFE' | 'BLOCKED';
+  counts: DecisionCounts;
+  /** Blocked changes first, then the others, each in change set order. */
+  changes: ChangeDecision[];
+  /** Changes left out of `changes` to keep the execution's data small; `counts` still counts them. */
+  omitted: number;
 }
 
 export interface Inspection {
   safe: boolean;
   changeCount: number;
-  changes: ChangeSummary[];
-  /** True when `changes` holds only the first MAX_CHANGES_IN_OUTPUT of `changeCount`. */
-  truncated: boolean;
-  /** At most MAX_CHANGES_IN_OUTPUT of them; `offendingCount` counts them all. */
-  offending: OffendingChange[];
   offendingCount: number;
   summary: string;
+  decision: DecisionRecord;
 }
 
 export type Decision = 'CREATED' | 'UPDATED' | 'NO_CHANGES';
