@@ -120,17 +120,20 @@ function describeKind(kind: ChangeKind, change: ResourceChange): string {
     const dynamicNote = dynamic.length
       ? `; CloudFormation can only tell during the update whether ${dynamic.join(', ')} change${dynamic.length === 1 ? 's' : ''} (Evaluation: Dynamic, a value resolved then)`
       : '';
-    const policyNote =
-      change.PolicyAction === 'ReplaceAndRetain'
-        ? '; the old one is kept in the account (ReplaceAndRetain), but the stack moves to a new, empty resource'
-        : change.PolicyAction === 'ReplaceAndSnapshot'
-          ? '; the old one is deleted after a snapshot (ReplaceAndSnapshot)'
-          : '';
+    const policyNote = REPLACEMENT_POLICY_NOTES[change.PolicyAction ?? ''] ?? '';
+    if (kind === 'replacement' && policyNote) return `replaces the resource: a new one is created${policyNote}${dynamicNote}`;
+    if (policyNote) return `${base}${dynamicNote}; if it does, a new one is created${policyNote}`;
     return `${base}${dynamicNote}${policyNote}`;
   }
   if (kind === 'removal' && change.PolicyAction === 'Snapshot') return `${base} after a final snapshot (PolicyAction: Snapshot)`;
   return base;
 }
+
+/** What a replacement's PolicyAction does with the old resource, where it is not simply deleted. */
+const REPLACEMENT_POLICY_NOTES: Record<string, string> = {
+  ReplaceAndRetain: ' and the old one kept in the account (ReplaceAndRetain), but the stack moves to the new, empty resource',
+  ReplaceAndSnapshot: ' and the old one deleted after a snapshot (ReplaceAndSnapshot)',
+};
 
 interface Judgement {
   rule: PolicyRule;

@@ -17,7 +17,8 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { CHANGE_SET_ID, FIXTURES, STACK_ID, STACK_NAME, TEMPLATE, fixture } from '../helpers/aws';
-import type { ChangeSetState, Deployment, Inspection, OffendingChange, OperationResult, StackCheck, StackRecreate } from '../../functions/shared/state';
+import type { ChangeDecision, ChangeSetState, Deployment, Inspection, OperationResult, StackCheck, StackRecreate } from '../../functions/shared/state';
+import { DEFAULT_SAFETY_POLICY } from '../../functions/shared/safety-policy-schema';
 
 export const EXECUTION_NAME = 'exec-1';
 export const CHANGE_SET_NAME = 'deploy-exec-1';
@@ -45,7 +46,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }],
     tags: [{ Key: 'team', Value: 'platform' }],
     capabilities: [],
-    safetyPolicy: { allowRemoval: [], allowReplacement: [] },
+    safetyPolicy: DEFAULT_SAFETY_POLICY,
     maxWaitSeconds: 3600,
     changeSetName: CHANGE_SET_NAME,
     clientRequestToken: CHANGE_SET_NAME,
@@ -89,25 +90,44 @@ export function stackRecreate(overrides: Partial<StackRecreate> = {}): StackRecr
   };
 }
 
-export function offendingChange(overrides: Partial<OffendingChange> = {}): OffendingChange {
+/** A blocked change as the decision record lists it: the published instance removal, with nothing allowed. */
+export function blockedChange(overrides: Partial<ChangeDecision> = {}): ChangeDecision {
   return {
+    nestedPath: '',
     logicalResourceId: 'MyEC2Instance',
     resourceType: 'AWS::EC2::Instance',
     action: 'Remove',
     physicalResourceId: 'i-1abc23d4',
-    rule: 'removal',
-    reason: 'deletes the resource',
+    policyAction: 'Delete',
     causes: [],
+    kind: 'removal',
+    rule: 'not-allowed',
+    verdict: 'BLOCKED',
+    explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval',
     ...overrides,
   };
 }
 
-export function unsafeInspection(offending: OffendingChange[] = [offendingChange()]): Inspection {
-  return { safe: false, changeCount: offending.length + 1, changes: [], truncated: false, offending, offendingCount: offending.length, summary: `${offending.length} unsafe` };
+const NO_COUNTS = { changes: 0, adds: 0, inPlaceModifications: 0, replacements: 0, removals: 0, undetermined: 0, blocked: 0 };
+
+export function unsafeInspection(blocked: ChangeDecision[] = [blockedChange()]): Inspection {
+  return {
+    safe: false,
+    changeCount: blocked.length + 1,
+    offendingCount: blocked.length,
+    summary: `${blocked.length} unsafe`,
+    decision: { verdict: 'BLOCKED', counts: { ...NO_COUNTS, changes: blocked.length + 1, adds: 1, blocked: blocked.length }, changes: blocked, omitted: 1 },
+  };
 }
 
 export function safeInspection(): Inspection {
-  return { safe: true, changeCount: 1, changes: [], truncated: false, offending: [], offendingCount: 0, summary: '1 change(s), safe' };
+  return {
+    safe: true,
+    changeCount: 1,
+    offendingCount: 0,
+    summary: '1 change(s), safe',
+    decision: { verdict: 'SAFE', counts: { ...NO_COUNTS, changes: 1, adds: 1 }, changes: [], omitted: 1 },
+  };
 }
 
 /** A published DescribeChangeSet response. JSON gives dates as strings and some fields as null, which the handlers never read. */

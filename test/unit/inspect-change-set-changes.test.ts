@@ -19,13 +19,15 @@ describe('Inspect Change Set Changes', () => {
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
     expect(inspection.safe).toBe(false);
-    expect(inspection.offending).toEqual([
+    expect(inspection.decision.changes).toEqual([
       expect.objectContaining({
         logicalResourceId: 'MyEC2Instance',
         resourceType: 'AWS::EC2::Instance',
         action: 'Modify',
         replacement: 'True',
-        rule: 'replacement',
+        kind: 'replacement',
+        rule: 'not-allowed',
+        verdict: 'BLOCKED',
         causes: expect.arrayContaining(['Properties.KeyName (always replaces, DirectModification)']),
       }),
     ]);
@@ -37,7 +39,7 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
-    expect(inspection).toMatchObject({ safe: true, changeCount: 1, offending: [] });
+    expect(inspection).toMatchObject({ safe: true, changeCount: 1, offendingCount: 0, decision: { verdict: 'SAFE' } });
   });
 
   it('reads the nested stack\'s own change set (published root and child) and names its resources by path', async () => {
@@ -51,9 +53,12 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: { ...READY, id: root.ChangeSetId! } });
 
-    expect(inspection.changes.map((c) => c.logicalResourceId)).toEqual(['ChildStack', 'ChildStack/function', 'ChildStack/Queue']);
-    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['ChildStack/Queue']);
-    expect(inspection.summary).toBe('1 of 3 change(s) would remove or replace a resource: ChildStack/Queue.');
+    expect(inspection.decision.changes.map((c) => [c.nestedPath, c.logicalResourceId, c.verdict])).toEqual([
+      ['ChildStack', 'Queue', 'BLOCKED'],
+      ['', 'ChildStack', 'ALLOWED'],
+      ['ChildStack', 'function', 'ALLOWED'],
+    ]);
+    expect(inspection.summary).toBe('1 of 3 change(s) would remove or replace a resource the safety policy does not allow: ChildStack/Queue.');
   });
 
   it('reads the second page too', async () => {
@@ -62,7 +67,7 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
-    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['topic123']);
+    expect(inspection.decision.changes.filter((c) => c.verdict === 'BLOCKED').map((c) => c.logicalResourceId)).toEqual(['topic123']);
   });
 
   it('lets a throttled read be retried rather than judging a partial list', async () => {

@@ -22,13 +22,14 @@ describe('parseDeploymentInput: valid documents', () => {
 
     const parsed = parseDeploymentInput(document);
 
-    expect(parsed).toEqual(document);
+    // The safety policy's other fields take their defaults.
+    expect(parsed).toEqual({ ...document, safetyPolicy: { ...(document.safetyPolicy as object), protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' } });
   });
 
-  it('fills in the empty lists of a safety policy that gives only one of them', () => {
+  it('fills in the defaults of a safety policy that gives only one of its fields', () => {
     const parsed = parseDeploymentInput(input({ safetyPolicy: { allowRemoval: ['LegacyQueue'] } }));
 
-    expect(parsed.safetyPolicy).toEqual({ allowRemoval: ['LegacyQueue'], allowReplacement: [] });
+    expect(parsed.safetyPolicy).toEqual({ allowRemoval: ['LegacyQueue'], allowReplacement: [], protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' });
   });
 
   it('accepts the names at their longest: environmentName-stackName of exactly 128 characters', () => {

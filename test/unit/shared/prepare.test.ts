@@ -1,4 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_SAFETY_POLICY } from '../../../functions/shared/safety-policy-schema';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_ROLE_ENV, prepareDeployment } from '../../../functions/shared/prepare';
 import { InvalidInputError } from '../../../functions/shared/errors';
@@ -43,7 +44,7 @@ describe('prepareDeployment', () => {
 
     expect(prepared).toMatchObject({
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      safetyPolicy: { allowRemoval: [], allowReplacement: ['AWS::SNS::Subscription'] },
+      safetyPolicy: { ...DEFAULT_SAFETY_POLICY, allowReplacement: ['AWS::SNS::Subscription'] },
       maxWaitSeconds: 600,
       roleArn: ROLE_ARN,
     });
@@ -52,7 +53,8 @@ describe('prepareDeployment', () => {
   it('defaults: no capabilities, a policy that allows nothing, an hour of waiting, no role', async () => {
     const prepared = await prepare(input());
 
-    expect(prepared).toMatchObject({ capabilities: [], safetyPolicy: { allowRemoval: [], allowReplacement: [] }, maxWaitSeconds: 3600 });
+    expect(prepared).toMatchObject({ capabilities: [], safetyPolicy: DEFAULT_SAFETY_POLICY, maxWaitSeconds: 3600 });
+    expect(prepared.safetyPolicy).toEqual({ allowRemoval: [], allowReplacement: [], protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' });
     expect(prepared).not.toHaveProperty('roleArn');
   });
 
