@@ -10,7 +10,16 @@ const ExecutionOutputSchema = z.object({
   deployment: z.object({ stackName: z.string(), changeSetName: z.string().optional() }).partial().optional(),
   stack: z.object({ exists: z.boolean(), action: z.string() }).partial().optional(),
   changeSet: z.object({ name: z.string() }).partial().optional(),
-  inspection: z.object({ summary: z.string() }).partial().optional(),
+  inspection: z
+    .object({
+      summary: z.string(),
+      decision: z
+        .object({ counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }).partial().loose() })
+        .partial()
+        .loose(),
+    })
+    .partial()
+    .optional(),
   result: z
     .object({
       decision: z.string(),
@@ -26,11 +35,13 @@ const ExecutionOutputSchema = z.object({
 type ExecutionOutput = z.infer<typeof ExecutionOutputSchema>;
 
 /** The variables the trigger always sets when it has them; a stack output of the same name is left out. */
-export const FIXED_VARIABLE_NAMES = ['StackName', 'StackId', 'ChangeSetName', 'Decision'] as const;
+export const FIXED_VARIABLE_NAMES = ['StackName', 'StackId', 'ChangeSetName', 'Decision', 'Removals', 'Replacements', 'Blocked'] as const;
 
 export interface SuccessReport {
   summary: string;
   outputVariables: Record<string, string>;
+  /** The safety policy's decision record (`inspection.decision`) as the execution's output holds it; absent when no change set was inspected. */
+  decision?: unknown;
   /** Stack outputs not passed on as variables, with the reason, for the log. */
   leftOut: Array<{ key: string; reason: string }>;
 }
@@ -46,7 +57,8 @@ export function successReport(outputJson: string | undefined, executionName: str
     };
   }
   const { outputVariables, leftOut } = outputVariablesOf(output);
-  return { summary: summaryOf(output, executionName, leftOut.length), outputVariables, leftOut };
+  const decision = output.inspection?.decision;
+  return { summary: summaryOf(output, executionName, leftOut.length), outputVariables, leftOut, ...(decision ? { decision } : {}) };
 }
 
 function parseOutput(outputJson: string | undefined): ExecutionOutput | undefined {
@@ -69,9 +81,10 @@ function summaryOf(output: ExecutionOutput, executionName: string, leftOutCount:
 }
 
 /**
- * StackName, StackId, ChangeSetName (only when a change set was used), Decision, then every stack
- * output under its OutputKey, as CodePipeline's own CloudFormation action names them. Outputs are
- * added while the whole map stays under CodePipeline's size limit; the rest are left out and named.
+ * StackName, StackId, ChangeSetName (only when a change set was used), Decision, the safety
+ * policy's counts (Removals, Replacements, Blocked), then every stack output under its OutputKey,
+ * as CodePipeline's own CloudFormation action names them. Outputs are added while the whole map
+ * stays under CodePipeline's size limit; the rest are left out and named.
  */
 export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 'outputVariables' | 'leftOut'> {
   const fixed: Record<(typeof FIXED_VARIABLE_NAMES)[number], string | undefined> = {
@@ -79,6 +92,7 @@ export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 
     StackId: output.result?.stackId,
     ChangeSetName: output.changeSet?.name,
     Decision: output.result?.decision,
+    ...policyCounts(output),
   };
   const outputVariables: Record<string, string> = {};
   for (const [key, value] of Object.entries(fixed)) {
@@ -110,6 +124,17 @@ export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 
     bytes += added;
   }
   return { outputVariables, leftOut };
+}
+
+/**
+ * The decision record's counts as variables. A deployment that inspected no change set (a create,
+ * or a change set with nothing to change) removed, replaced and blocked nothing: 0, so that a later
+ * action can always read them.
+ */
+function policyCounts(output: ExecutionOutput): Record<'Removals' | 'Replacements' | 'Blocked', string | undefined> {
+  if (!output.result?.decision) return { Removals: undefined, Replacements: undefined, Blocked: undefined };
+  const counts = output.inspection?.decision?.counts;
+  return { Removals: String(counts?.removals ?? 0), Replacements: String(counts?.replacements ?? 0), Blocked: String(counts?.blocked ?? 0) };
 }
 
 function jsonBytes(value: unknown): number {

@@ -105,7 +105,7 @@ describe('existing stack', () => {
     const result = await run('safe-update');
 
     // Assess
-    expect(output(result).inspection).toMatchObject({ safe: true, offending: [] });
+    expect(output(result).inspection).toMatchObject({ safe: true, offendingCount: 0, decision: { verdict: 'SAFE', counts: { blocked: 0 } } });
     const [created] = callsTo(result, 'CreateChangeSet');
     const executed = callsTo(result, 'ExecuteChangeSet');
     expect(created).toMatchObject({ ChangeSetType: 'UPDATE', IncludeNestedStacks: true, StackName: 'prod-orders' });

@@ -173,7 +173,7 @@ describe('existing stack', () => {
     });
     expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input.ChangeSetName).toBe(CHANGE_SET_ID);
     const out = output(result);
-    expect(out.inspection).toMatchObject({ safe: true, changeCount: 2, offending: [] });
+    expect(out.inspection).toMatchObject({ safe: true, changeCount: 2, offendingCount: 0, decision: { verdict: 'SAFE', counts: { changes: 2, blocked: 0 } } });
     expect(out.result).toMatchObject({ decision: 'UPDATED', status: 'UPDATE_COMPLETE' });
   });
 

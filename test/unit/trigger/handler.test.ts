@@ -148,7 +148,7 @@ describe('first invocation', () => {
 
     const result = successInput();
     expect(result.continuationToken).toBeUndefined();
-    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES' });
+    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES', Removals: '0', Replacements: '0', Blocked: '0' });
   });
 
   describe('fails the job, naming the problem, and starts nothing', () => {
@@ -342,7 +342,10 @@ describe('re-invocation with the continuation token', () => {
       deployment: { stackName: 'prod-my-app', changeSetName: 'deploy-codepipeline-x' },
       stack: { exists: true, action: 'UPDATE' },
       changeSet: { name: 'deploy-codepipeline-x' },
-      inspection: { summary: '2 changes, none removes or replaces a protected resource.' },
+      inspection: {
+        summary: '2 changes, none removes or replaces a protected resource.',
+        decision: { verdict: 'SAFE', counts: { changes: 2, adds: 0, inPlaceModifications: 0, replacements: 1, removals: 1, undetermined: 0, blocked: 0 }, changes: [], omitted: 2 },
+      },
       result: {
         decision: 'UPDATED',
         stackId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/prod-my-app/5b1b6f20-0000-11ef-9a3e-0a1b2c3d4e5f',
@@ -370,6 +373,9 @@ describe('re-invocation with the continuation token', () => {
       StackId: executionOutput.result.stackId,
       ChangeSetName: 'deploy-codepipeline-x',
       Decision: 'UPDATED',
+      Removals: '1',
+      Replacements: '1',
+      Blocked: '0',
       ApiUrl: 'https://abc.execute-api.us-west-2.amazonaws.com/prod',
       TableName: 'prod-my-app-Table-1ABC',
     });
