@@ -47,14 +47,19 @@ export const PROTECTED_TYPES: readonly BuiltInEntry[] = [
 
 /**
  * Types designed to be replaced that hold no data: their replacement is allowed unless the input
- * document sets `"builtInAllowances": false`. Only replacements: removing one is judged like any removal.
+ * document sets `"builtInAllowances": false`. So is their removal: the CDK replaces some of them by
+ * giving the new one a new logical id (an API Gateway deployment, a function's current version),
+ * which a change set shows as an Add and a Remove.
  */
 export const HARMLESS_REPLACEMENTS: readonly BuiltInEntry[] = [
   {
     type: 'AWS::CDK::Metadata',
     reason: "the CDK's record of the construct library versions; holds no data, and CloudFormation reports it as a Conditional replacement on nearly every CDK deploy",
   },
-  { type: 'AWS::ApiGateway::Deployment', reason: 'an immutable snapshot of a REST API: every API change is published by a new deployment that the stage moves to' },
+  {
+    type: 'AWS::ApiGateway::Deployment',
+    reason: 'an immutable snapshot of a REST API: every API change is published by a new deployment that the stage moves to, and the old one is deleted',
+  },
   { type: 'AWS::ApiGatewayV2::Deployment', reason: 'an immutable snapshot of an HTTP or WebSocket API: every API change is published by a new deployment' },
   { type: 'AWS::Lambda::Version', reason: "an immutable snapshot of a function's code and configuration: every change publishes a new version" },
   {

@@ -16,7 +16,8 @@ import type { ChangeDecision, ChangeKind, DecisionCounts, DecisionRecord, Matche
  *   4. a retained removal (`PolicyAction: Retain`) is allowed, unless `retainedRemovals: "reject"`
  *      (then it is judged like any removal below);
  *   5. a built-in protected type blocks, unless `safetyPolicy.unprotect` names the type or the resource;
- *   6. a built-in harmless replacement is allowed, unless `builtInAllowances: false`;
+ *   6. a built-in harmless replacement is allowed, replaced or removed (the CDK rotates some by
+ *      logical id: the new one added, the old one removed), unless `builtInAllowances: false`;
  *   7. `allowRemoval` / `allowReplacement` allow;
  *   8. anything else is blocked.
  *
@@ -38,7 +39,7 @@ export const KIND_MESSAGES: Record<ChangeKind, string> = {
   'unknown-action': 'is an action this deployer does not know; it is not executed until a rule says it is safe',
 };
 
-/** Replacement kinds: the allowReplacement list and the built-in harmless replacements apply to them. */
+/** Replacement kinds: the allowReplacement list applies to them. */
 const REPLACEMENT_KINDS: ReadonlySet<ChangeKind> = new Set(['replacement', 'conditional-replacement', 'unstated-replacement']);
 const SAFE_KINDS: ReadonlySet<ChangeKind> = new Set(['add', 'import', 'in-place-modify']);
 
@@ -179,7 +180,7 @@ function judgeRisky(kind: ChangeKind, resource: { id: string; type: string }, co
       because: `blocked: ${builtIn.type} is a built-in protected type (${builtIn.reason}); to allow it, list the resource or the type in safetyPolicy.unprotect and ${allowListFor(kind)}`,
     };
   }
-  const harmless = REPLACEMENT_KINDS.has(kind) && policy.builtInAllowances ? builtInHarmlessReplacement(resource.type) : undefined;
+  const harmless = policy.builtInAllowances ? builtInHarmlessReplacement(resource.type) : undefined;
   if (harmless) {
     return {
       rule: 'built-in-allowance',

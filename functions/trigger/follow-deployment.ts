@@ -45,7 +45,21 @@ export async function followDeployment(executionArn: string, startedByJobId: str
   if (status === 'SUCCEEDED') {
     const report = successReport(execution.output, executionName);
     if (report.leftOut.length) logger.warn('Stack outputs left out of the output variables', { leftOut: report.leftOut });
-    return { kind: 'succeed', summary: report.summary, executionArn, outputVariables: report.outputVariables };
+    const { outputVariables } = report;
+    return {
+      kind: 'succeed',
+      summary: report.summary,
+      executionArn,
+      outputVariables,
+      decisionDocument: {
+        executionArn,
+        stackName: outputVariables.StackName,
+        outcome: outputVariables.Decision,
+        changeSetName: outputVariables.ChangeSetName,
+        decision: report.decision ?? null,
+      },
+      resumeToken: encodeContinuationToken({ executionArn, jobId: startedByJobId }),
+    };
   }
   if (ENDED_WITHOUT_SUCCESS.has(status)) {
     const report = failureReport(status, execution.error, execution.cause, executionName);

@@ -1,6 +1,7 @@
 import type { CodePipelineEvent, Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { describeError } from './aws-call-errors';
+import { withDecisionArtifact } from './decision-artifact';
 import { decodeContinuationToken, isPendingStart } from './continuation-token';
 import { TriggerError } from './errors';
 import { readStateMachineArn } from './execution-name';
@@ -24,7 +25,8 @@ export async function handler(event: CodePipelineEvent, context?: Context): Prom
   const job = readJob(event);
   logger.appendKeys({ jobId: job.id, continuing: job.continuationToken !== undefined });
 
-  const outcome = await outcomeOf(job);
+  const followed = await outcomeOf(job);
+  const outcome = followed.kind === 'succeed' ? await withDecisionArtifact(event, followed) : followed;
   if (outcome.executionArn) logger.appendKeys({ executionArn: outcome.executionArn });
   if (outcome.kind === 'fail') logger.warn('Failing the job', { failureType: outcome.type, reason: outcome.message });
   await reportOutcome(job.id, outcome);

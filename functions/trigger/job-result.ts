@@ -3,6 +3,7 @@ import { logger } from '../shared/logger';
 import { codePipeline } from './clients';
 import { describeError } from './aws-call-errors';
 import { JobResultNotRecordedError } from './errors';
+import type { DecisionDocument } from './decision-artifact';
 import {
   MAX_EXECUTION_SUMMARY_LENGTH,
   MAX_EXTERNAL_EXECUTION_ID_LENGTH,
@@ -14,7 +15,16 @@ import {
 /** What the trigger tells CodePipeline at the end of an invocation. */
 export type JobOutcome =
   | { kind: 'continue'; continuationToken: string; summary: string; executionArn?: string; percentComplete?: number }
-  | { kind: 'succeed'; summary: string; executionArn: string; outputVariables: Record<string, string> }
+  | {
+      kind: 'succeed';
+      summary: string;
+      executionArn: string;
+      outputVariables: Record<string, string>;
+      /** What the action's output artifact receives, if it declares one (see decision-artifact.ts). */
+      decisionDocument?: DecisionDocument;
+      /** The token to continue with if the artifact cannot be written yet. */
+      resumeToken?: string;
+    }
   | { kind: 'fail'; type: FailureType; message: string; executionArn?: string };
 
 const TRUNCATION_MARK = ' … (truncated)';

@@ -14,6 +14,8 @@ export interface JobEventOptions {
   /** The action's UserParameters; leave out for an action that has none. */
   userParameters?: string;
   inputArtifacts: JobArtifact[];
+  /** Output artifacts the action declares: where the function may write, with the job's artifact credentials. */
+  outputArtifacts?: JobArtifact[];
   continuationToken?: string;
   functionName?: string;
 }
@@ -47,7 +49,11 @@ export function buildJobEvent(options: JobEventOptions, now: Date): CodePipeline
       revision: artifact.revision ?? null,
       location: { type: 'S3', s3Location: { bucketName: artifact.bucket, objectKey: artifact.key } },
     })),
-    outputArtifacts: [],
+    outputArtifacts: (options.outputArtifacts ?? []).map((artifact) => ({
+      name: artifact.name,
+      revision: null,
+      location: { type: 'S3', s3Location: { bucketName: artifact.bucket, objectKey: artifact.key } },
+    })),
     artifactCredentials: { ...EXAMPLE_ARTIFACT_CREDENTIALS, expirationTime: now.getTime() + CREDENTIALS_LIFETIME_MS },
     ...(options.continuationToken === undefined ? {} : { continuationToken: options.continuationToken }),
   };

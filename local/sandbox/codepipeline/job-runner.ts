@@ -13,6 +13,8 @@ export interface PipelineJobOptions {
   invoke: (event: CodePipelineEvent) => Promise<unknown>;
   userParameters?: string;
   inputArtifacts: JobArtifact[];
+  /** The action's output artifacts (where the function may write); none by default. */
+  outputArtifacts?: JobArtifact[];
   maxInvocations?: number;
 }
 
@@ -50,7 +52,7 @@ export async function runPipelineJob(codePipeline: CodePipelineSandbox, clock: V
     const job = codePipeline.createJob(continuationToken);
     jobs.push(job);
     const event = buildJobEvent(
-      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, continuationToken },
+      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, outputArtifacts: options.outputArtifacts, continuationToken },
       clock.now(),
     );
     for (let attempt = 0; attempt <= LAMBDA_ASYNC_RETRIES; attempt++) {

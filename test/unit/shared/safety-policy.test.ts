@@ -38,6 +38,7 @@ const CDK_METADATA = variant(MODIFY_CONDITIONAL, { LogicalResourceId: 'CDKMetada
 const API_DEPLOYMENT = variant(MODIFY_TRUE, { LogicalResourceId: 'ApiDeployment3C2B1A0F', ResourceType: 'AWS::ApiGateway::Deployment', PhysicalResourceId: 'abc123' });
 const LAMBDA_VERSION = variant(MODIFY_TRUE, { LogicalResourceId: 'FnCurrentVersion', ResourceType: 'AWS::Lambda::Version', PhysicalResourceId: 'arn:aws:lambda:us-east-1:1:function:fn:3' });
 const LAMBDA_VERSION_REMOVED = variant(REMOVE, { LogicalResourceId: 'FnCurrentVersion', ResourceType: 'AWS::Lambda::Version' });
+const API_DEPLOYMENT_ROTATED = variant(REMOVE, { LogicalResourceId: 'ApiDeploymentB17BE62D9c1a2b3c', ResourceType: 'AWS::ApiGateway::Deployment', PhysicalResourceId: 'abc123', PolicyAction: 'Delete' });
 const TOPIC_REPLACE_AND_RETAIN = variant(MODIFY_TRUE_POLICY_ACTION, { PolicyAction: 'ReplaceAndRetain' });
 const CUSTOM_REPLACED = variant(MODIFY_TRUE, { LogicalResourceId: 'Seeder', ResourceType: 'Custom::DatabaseSeeder' });
 
@@ -398,9 +399,15 @@ const table: Row[] = [
     expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement' },
   },
   {
-    case: 'non-compliant 24: the built-in allowance covers replacements only, not a removal',
-    change: LAMBDA_VERSION_REMOVED,
+    case: 'compliant: the built-in allowance covers the removal that replaces by logical id (the CDK rotates an API deployment this way)',
+    change: API_DEPLOYMENT_ROTATED,
     policy: NOTHING_ALLOWED,
+    expect: { verdict: 'ALLOWED', kind: 'removal', rule: 'built-in-allowance', entry: 'AWS::ApiGateway::Deployment', explanation: expect.stringMatching(/^deletes the resource; allowed: a built-in harmless replacement/) as unknown as string },
+  },
+  {
+    case: 'non-compliant 24: builtInAllowances false blocks that removal too',
+    change: LAMBDA_VERSION_REMOVED,
+    policy: policy({ builtInAllowances: false }),
     expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval' },
   },
 
