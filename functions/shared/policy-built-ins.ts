@@ -66,6 +66,10 @@ export const HARMLESS_REPLACEMENTS: readonly BuiltInEntry[] = [
     type: 'AWS::Lambda::LayerVersion',
     reason: 'an immutable layer version: every change publishes a new one, and functions still using the old one keep their copy',
   },
+  {
+    type: 'AWS::Lambda::Permission',
+    reason: "one statement of a function's resource policy: every property is create-only, so any change replaces it; it holds no data",
+  },
   { type: 'AWS::CloudFormation::WaitConditionHandle', reason: 'has no properties and holds no data: only the presigned URL that signals are sent to' },
 ];
 
