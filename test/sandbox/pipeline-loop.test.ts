@@ -6,6 +6,8 @@
  */
 import './quiet-logs';
 import * as path from 'path';
+import { strFromU8, unzipSync } from 'fflate';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadScenario, runScenario, type ScenarioRun } from '../../local/sandbox/scenario';
@@ -79,5 +81,27 @@ describe('pipeline job → trigger → state machine → continuation → job re
     expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(2);
     expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
     expect(result.pipeline?.final.success?.outputVariables).toMatchObject({ Decision: 'NO_CHANGES' });
+  });
+});
+
+describe('the decision record in the action\'s output artifact', () => {
+  it('is written as decision.json in a zip to the artifact the action declares, and the counts are output variables', async () => {
+    // Act
+    const result = await runScenario(loadScenario(path.join(SCENARIOS, 'harmless-replacement')), { handlers: TASK_HANDLERS, trigger, outputArtifactKey: 'SafeDeploy/DeployOutp/x1y2z3' });
+
+    // Assess
+    expect(result.pipeline?.status).toBe('Succeeded');
+    const final = result.pipeline!.final.success!;
+    expect(final.outputVariables).toMatchObject({ Decision: 'UPDATED', Removals: '1', Replacements: '1', Blocked: '0' });
+    const puts = result.sandbox.calls.find({ service: 'S3', operation: 'PutObject' }).filter((call) => call.input.Key === 'SafeDeploy/DeployOutp/x1y2z3');
+    expect(puts).toHaveLength(1);
+    expect(puts[0].input.Bucket).toBe(result.scenario.artifact.bucket);
+    // The recorded call shows the body by size only: read the object back from the sandbox's S3.
+    result.sandbox.install();
+    const stored = await new S3Client({}).send(new GetObjectCommand({ Bucket: result.scenario.artifact.bucket, Key: 'SafeDeploy/DeployOutp/x1y2z3' })).finally(() => result.sandbox.restore());
+    const files = unzipSync(await stored.Body!.transformToByteArray());
+    const document = JSON.parse(strFromU8(files['decision.json']));
+    expect(document).toMatchObject({ stackName: 'prod-orders-api', outcome: 'UPDATED', decision: { verdict: 'SAFE', counts: { blocked: 0 } } });
+    expect(document.decision.changes.map((change: { logicalResourceId: string }) => change.logicalResourceId)).toContain('HandlerVersion');
   });
 });
