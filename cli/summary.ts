@@ -1,5 +1,6 @@
 import { readableCause } from '../functions/trigger/execution-failure';
-import type { ExecutionOutput, StackOutput } from '../functions/shared/state';
+import type { DecisionRecord, ExecutionOutput, Inspection, StackOutput } from '../functions/shared/state';
+import { formatDecisionTable } from './decision-table';
 
 /** What the command line reports at the end of a deployment, whichever way it ran. */
 export type Outcome = 'CREATED' | 'UPDATED' | 'NO_CHANGES' | 'REJECTED' | 'FAILED';
@@ -14,6 +15,8 @@ export interface DeploymentSummary {
   error?: string;
   reason?: string;
   outputs: StackOutput[];
+  /** The safety policy's decision record, when a change set was inspected (a rejected run's too). */
+  decision?: DecisionRecord;
   /** The states the execution entered, in order. */
   path: string[];
   elapsedSeconds: number;
@@ -26,13 +29,16 @@ export interface ExecutionEnd {
   output?: unknown;
   error?: string;
   cause?: string;
+  /** The inspection read from the execution's history (a rejected run has no output to read it from). */
+  inspection?: Inspection;
   path: string[];
   elapsedSeconds: number;
 }
 
 export function summarise(end: ExecutionEnd, stackNameHint?: string): DeploymentSummary {
   const output = (end.output ?? {}) as Partial<ExecutionOutput>;
-  const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds };
+  const decision = output.inspection?.decision ?? end.inspection?.decision;
+  const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds, ...(decision ? { decision } : {}) };
   if (end.status === 'SUCCEEDED') {
     const notes = [output.recreate?.note, output.result?.summary].filter((note): note is string => Boolean(note));
     return {
@@ -76,6 +82,7 @@ export function formatSummary(summary: DeploymentSummary): string {
   for (const note of summary.notes) lines.push(`  ${note}`);
   if (summary.error) lines.push(`  Error: ${summary.error}`);
   if (summary.reason) lines.push(...summary.reason.split('\n').map((line) => `  ${line}`));
+  if (summary.decision) lines.push(...formatDecisionTable(summary.decision));
   if (summary.outputs.length) {
     lines.push('  Outputs:');
     for (const output of summary.outputs) lines.push(`    ${output.OutputKey} = ${output.OutputValue}`);

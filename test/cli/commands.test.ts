@@ -39,6 +39,18 @@ describe('validate', () => {
     expectOneLineError(result.stderr, /^Error: Invalid deployment input: stackName: use letters, digits and hyphens.*colour: unknown field/);
   });
 
+  it('refuses a safety policy entry that can never match, naming it and saying how to fix it', () => {
+    const bad = write(
+      'bad-policy.json',
+      JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'x.yaml', safetyPolicy: { protect: ['UsersTable', 'users-table'], allowReplacement: ['UsersTable'] } }),
+    );
+
+    const result = runCli(['validate', '--input', bad]);
+
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, /^Error: Invalid deployment input: safetyPolicy\.protect\.1: "users-table" is not a logical id: CloudFormation logical ids have only letters and digits/);
+  });
+
   it('says which template is missing from the artifact', () => {
     const other = write('other.json', JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'template.yml' }));
 
