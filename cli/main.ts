@@ -3,6 +3,7 @@ import { graphCommand } from './commands/graph';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { simulateCommand } from './commands/simulate';
+import { planCommand } from './commands/plan';
 
 export const HELP = `deploy-orchestrator: deploy CloudFormation stacks safely through the deploy state machine.
 
@@ -18,11 +19,16 @@ Usage:
                                                          execution of the deployed state machine is started and followed
   deploy-orchestrator validate --input FILE [--artifact ZIP] [--json]
                                                          checks an input document (and that its template is in the artifact)
+  deploy-orchestrator plan --deployed FILE --template FILE [--deployed-configuration FILE] [--deployed-parameter KEY=VALUE...]
+                          [--configuration FILE] [--parameter KEY=VALUE...] [--input FILE | --policy FILE] [--json]
+                                                         predicts, offline, the change set from the deployed template to the
+                                                         new one and judges it with the deployment's safety policy; exits 1
+                                                         if it would be blocked (the real change set decides)
   deploy-orchestrator graph [--execution RESULT.json | ARN]
                                                          prints the state machine as a Mermaid flowchart, with a path marked
   deploy-orchestrator help
 
-Exit codes: 0 deployed or no changes, 1 failed or rejected, 2 bad usage or input.
+Exit codes: 0 deployed or no changes (plan: would pass), 1 failed or rejected (plan: would be blocked), 2 bad usage or input.
 AWS settings come from the environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (e.g. LocalStack).`;
 
 type Command = (args: string[], out: (line: string) => void, err: (line: string) => void) => Promise<number>;
@@ -31,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   simulate: simulateCommand,
   run: runCommand,
   validate: validateCommand,
+  plan: planCommand,
   graph: graphCommand,
 };
 

@@ -1,0 +1,102 @@
+import { parseFlags } from '../args';
+import { readFileBytes, readJsonFile } from '../files';
+import { asUsage, EXIT, UsageError } from '../errors';
+import { formatPlan } from '../plan-report';
+import { SafetyPolicySchema, type SafetyPolicy } from '../../functions/shared/input';
+import { validateInput } from '../../functions/shared/prepare';
+import { parseTemplate, type CloudFormationTemplate } from '../../functions/shared/template';
+import { parseTemplateConfiguration } from '../../functions/shared/template-configuration';
+import { parameterValues, planDeployment, PlanInputError } from '../../local/plan';
+
+/** Placeholders for the fields the trigger fills from the pipeline's artifact, so a pipeline document validates as it is. */
+const TRIGGER_FILLED = { revisionS3Bucket: 'filled-by-the-trigger', revisionS3Key: 'filled-by-the-trigger' };
+
+/** What the deployment uses when its input document has no safetyPolicy: nothing may be removed or replaced. */
+const DEFAULT_POLICY: SafetyPolicy = SafetyPolicySchema.parse({});
+
+function readText(file: string, what: string): string {
+  return new TextDecoder('utf-8').decode(readFileBytes(file, what));
+}
+
+function readTemplate(file: string, what: string): CloudFormationTemplate {
+  return asUsage(() => parseTemplate(readText(file, what), file));
+}
+
+/** Parameter values from a template configuration file, then `KEY=VALUE` flags over them. */
+function givenParameters(configuration: string | undefined, pairs: string[] | undefined, flag: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (configuration) {
+    const parsed = asUsage(() => parseTemplateConfiguration(readText(configuration, 'template configuration'), configuration));
+    for (const { ParameterKey, ParameterValue } of parsed.parameters) values[ParameterKey] = ParameterValue;
+  }
+  for (const pair of pairs ?? []) {
+    const equals = pair.indexOf('=');
+    if (equals < 1) throw new UsageError(`${flag} takes KEY=VALUE (got "${pair}").`);
+    values[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return values;
+}
+
+/** The policy of the deployment being planned: from its input document, a policy file, or the default. */
+function policyOf(inputFile: string | undefined, policyFile: string | undefined): { policy: SafetyPolicy; stackName?: string } {
+  if (inputFile && policyFile) throw new UsageError('plan: give --input FILE or --policy FILE, not both (an input document carries its own safetyPolicy).');
+  if (inputFile) {
+    const document = readJsonFile(inputFile, 'input document');
+    const filled = document && typeof document === 'object' && !Array.isArray(document) && !('revisionS3Bucket' in document) && !('revisionS3Key' in document);
+    const { input } = asUsage(() => validateInput(filled ? { ...TRIGGER_FILLED, ...document } : document));
+    return { policy: input.safetyPolicy ?? DEFAULT_POLICY, stackName: `${input.environmentName}-${input.stackName}` };
+  }
+  if (policyFile) {
+    const parsed = SafetyPolicySchema.safeParse(readJsonFile(policyFile, 'safety policy'));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
+      throw new UsageError(`The safety policy ${policyFile} is invalid: ${problems.join('; ')}. It is the input document's "safetyPolicy" object, e.g. {"allowReplacement": ["AWS::Lambda::Version"]}.`);
+    }
+    return { policy: parsed.data };
+  }
+  return { policy: DEFAULT_POLICY };
+}
+
+export async function planCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags('plan', args, {
+    deployed: { type: 'string' },
+    template: { type: 'string' },
+    'deployed-configuration': { type: 'string' },
+    'deployed-parameter': { type: 'string', multiple: true },
+    configuration: { type: 'string' },
+    parameter: { type: 'string', multiple: true },
+    input: { type: 'string' },
+    policy: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length) throw new UsageError(`plan: unexpected argument "${positionals[0]}"; name the templates with --deployed FILE and --template FILE.`);
+  if (!values.deployed || !values.template) {
+    throw new UsageError('plan: --deployed FILE (the template the stack runs now) and --template FILE (the new one) are both required.');
+  }
+  const deployedTemplate = readTemplate(values.deployed, 'deployed template');
+  const newTemplate = readTemplate(values.template, 'template');
+  const { policy, stackName } = policyOf(values.input, values.policy);
+  const report = (() => {
+    try {
+      return planDeployment(
+        {
+          deployed: {
+            template: deployedTemplate,
+            parameters: parameterValues(deployedTemplate, givenParameters(values['deployed-configuration'], values['deployed-parameter'], '--deployed-parameter'), 'deployed'),
+          },
+          proposed: {
+            template: newTemplate,
+            parameters: parameterValues(newTemplate, givenParameters(values.configuration, values.parameter, '--parameter'), 'new'),
+          },
+          ...(stackName ? { stackName } : {}),
+        },
+        policy,
+      );
+    } catch (error) {
+      if (error instanceof PlanInputError) throw new UsageError(error.message);
+      throw error;
+    }
+  })();
+  out(values.json ? JSON.stringify(report, null, 2) : formatPlan(report));
+  return report.outcome === 'pass' || report.outcome === 'no-changes' ? EXIT.OK : EXIT.FAILED;
+}
