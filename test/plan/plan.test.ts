@@ -1,0 +1,92 @@
+import { SafetyPolicySchema } from '../../functions/shared/input';
+import { planDeployment, PLAN_DISCLAIMER, PlanInputError, parameterValues } from '../../local/plan';
+import { fixtureText, side, template } from './helpers';
+
+const NO_POLICY = SafetyPolicySchema.parse({});
+const BUCKET = fixtureText('sandbox', 'cfn-template-cfn101-bucket-before.yaml');
+const RENAMED = fixtureText('sandbox', 'cfn-template-cfn101-changeset-challenge.yaml');
+
+describe('plan: the deployment policy judges the predicted change set', () => {
+  it('blocks a replacement the policy does not allow, naming what forces it', () => {
+    const report = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, NO_POLICY);
+
+    expect(report.outcome).toBe('blocked');
+    expect(report.blockedCount).toBe(1);
+    expect(report.changes[0]).toMatchObject({
+      logicalResourceId: 'MyS3Bucket',
+      action: 'Modify',
+      replacement: 'True',
+      verdict: 'blocked',
+      rule: 'replacement',
+      causes: expect.arrayContaining(['Properties.BucketName (always replaces, ParameterReference BucketName)']),
+    });
+    expect(report.summary).toMatch(/^Would be blocked: 1 of 1 change\(s\).*MyS3Bucket\.$/);
+    expect(report.disclaimer).toBe(PLAN_DISCLAIMER);
+  });
+
+  it('passes the same change when the policy allows it, by logical id or by type', () => {
+    const byId = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, { ...NO_POLICY, allowReplacement: ['MyS3Bucket'] });
+    const byType = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, { ...NO_POLICY, allowReplacement: ['AWS::S3::Bucket'] });
+
+    expect([byId.outcome, byType.outcome]).toEqual(['pass', 'pass']);
+    expect(byId.changes[0]).toMatchObject({ verdict: 'allowed', reason: expect.stringMatching(/allowed by safetyPolicy.allowReplacement$/) });
+  });
+
+  it('blocks the removal of a renamed logical id and lets the additions through', () => {
+    const report = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(RENAMED, { BucketName: 'b-1' }) }, NO_POLICY);
+
+    expect(report.changes.map((change) => `${change.action} ${change.logicalResourceId} ${change.verdict}`)).toEqual([
+      'Add NewS3Bucket allowed',
+      'Add MySqsQueue allowed',
+      'Remove MyS3Bucket blocked',
+    ]);
+    expect(report.outcome).toBe('blocked');
+  });
+
+  it('says plainly why a type the schemas do not know is judged a possible replacement', () => {
+    const before = 'Resources:\n  CDKMetadata:\n    Type: AWS::CDK::Metadata\n    Properties: { Analytics: "v2:abc" }\n';
+
+    const report = planDeployment({ deployed: side(before), proposed: side(before.replace('abc', 'def')) }, NO_POLICY);
+
+    expect(report.changes[0]).toMatchObject({ replacement: 'Conditional', verdict: 'blocked', rule: 'conditional-replacement' });
+    expect(report.changes[0].notes).toEqual(['AWS::CDK::Metadata is not in the CloudFormation resource schemas this tool reads: any modification may replace it']);
+  });
+
+  it('reports no changes for the same template, and a refused change set when a type changes', () => {
+    const queue = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n';
+
+    const same = planDeployment({ deployed: side(queue), proposed: side(queue) }, NO_POLICY);
+    const retyped = planDeployment({ deployed: side(queue), proposed: side(queue.replace('AWS::SQS::Queue', 'AWS::SNS::Topic')) }, NO_POLICY);
+
+    expect(same).toMatchObject({ outcome: 'no-changes', changes: [] });
+    expect(retyped.outcome).toBe('refused');
+    expect(retyped.refused).toEqual([{ logicalId: 'Q', from: 'AWS::SQS::Queue', to: 'AWS::SNS::Topic' }]);
+    expect(retyped.summary).toMatch(/CloudFormation would refuse this change set: the type of Q \(AWS::SQS::Queue → AWS::SNS::Topic\) changes/);
+  });
+
+  it('notes what it cannot see: a Transform and nested stacks', () => {
+    const sam = 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: https://example.com/a.yaml }\n';
+
+    const report = planDeployment({ deployed: side(sam), proposed: side(sam.replace('a.yaml', 'b.yaml')) }, NO_POLICY);
+
+    expect(report.notes).toEqual([expect.stringMatching(/declares a Transform/), expect.stringMatching(/^Nested stack\(s\) Child: the changes inside them are not predicted/)]);
+  });
+});
+
+describe('plan: parameter values', () => {
+  const declared = template('Parameters:\n  Name: { Type: String }\n  Size: { Type: String, Default: small, AllowedValues: [small, large] }\nResources:\n  Q: { Type: AWS::SQS::Queue }\n');
+
+  it('takes given values over defaults', () => {
+    expect(parameterValues(declared, { Name: 'a' }, 'new')).toEqual({ Name: 'a', Size: 'small' });
+  });
+
+  it.each([
+    ['a parameter with no value', {}, /Parameter\(s\) Name of the new template have no value and no default: give them with --parameter KEY=VALUE/],
+    ['an undeclared parameter', { Name: 'a', Colour: 'red' }, /Parameter\(s\) Colour given for the new template, which does not declare them \(it declares: Name, Size\)/],
+    ['a value outside AllowedValues', { Name: 'a', Size: 'huge' }, /Parameter Size of the new template is "huge", which is not one of its AllowedValues \(small, large\)/],
+  ])('refuses %s', (_case, given, message) => {
+    const call = () => parameterValues(declared, given, 'new');
+    expect(call).toThrow(PlanInputError);
+    expect(call).toThrow(message);
+  });
+});
