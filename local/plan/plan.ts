@@ -57,10 +57,19 @@ export function planDeployment(input: PredictionInput, policy: SafetyPolicy): Pl
     };
   });
   const blocked = changes.filter((change) => change.verdict === 'blocked');
-  const outcome: PlanOutcome = prediction.typeChanges.length ? 'refused' : blocked.length ? 'blocked' : changes.length ? 'pass' : 'no-changes';
+  const outcome: PlanOutcome = prediction.typeChanges.length
+    ? 'refused'
+    : blocked.length
+      ? 'blocked'
+      : changes.length || prediction.stackLevelChanges
+        ? 'pass'
+        : 'no-changes';
   return {
     outcome,
-    summary: summaryOf(outcome, changes.length, blocked, prediction.typeChanges),
+    summary:
+      outcome === 'pass' && changes.length === 0
+        ? 'Would pass: no resource changes, but the outputs or parameter values change, so CloudFormation would create a change set with no resource changes and the deployment would execute it.'
+        : summaryOf(outcome, changes.length, blocked, prediction.typeChanges),
     changes,
     blockedCount: blocked.length,
     refused: prediction.typeChanges,

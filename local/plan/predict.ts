@@ -33,6 +33,8 @@ export interface Prediction {
   changes: PredictedChange[];
   /** Resources whose Type changed: CloudFormation refuses such a change set. */
   typeChanges: Array<{ logicalId: string; from: string; to: string }>;
+  /** The outputs or a parameter value change: a change set with no resource changes is still created and executed. */
+  stackLevelChanges: boolean;
   notes: string[];
 }
 
@@ -198,15 +200,15 @@ export function predictChangeSet(input: PredictionInput): Prediction {
   const changedParameters = new Set([...allKeys].filter((key) => deployed.parameters[key] !== proposed.parameters[key]));
   const kept = Object.keys(proposed.resources).filter((id) => id in deployed.resources && deployed.resources[id].Type === proposed.resources[id].Type);
 
+  const modificationsGiven = (replaced: ReadonlySet<string>) =>
+    new Map(kept.map((id) => [id, modification(id, proposed.resources[id].Type, deployed.resources[id], proposed.resources[id], { deployed, proposed }, changedParameters, replaced)]));
   let replaced = new Set<string>();
-  let modifications = new Map<string, Modification>();
+  let modifications = modificationsGiven(replaced);
   for (;;) {
-    modifications = new Map(
-      kept.map((id) => [id, modification(id, proposed.resources[id].Type, deployed.resources[id], proposed.resources[id], { deployed, proposed }, changedParameters, replaced)]),
-    );
-    const now = new Set([...modifications].filter(([, found]) => replacementOf(found.details) !== 'False').map(([id]) => id));
-    if ([...now].every((id) => replaced.has(id))) break;
+    const now = [...modifications].filter(([, found]) => replacementOf(found.details) !== 'False').map(([id]) => id);
+    if (now.every((id) => replaced.has(id))) break;
     replaced = new Set([...replaced, ...now]);
+    modifications = modificationsGiven(replaced);
   }
 
   const changes: PredictedChange[] = [];
@@ -236,7 +238,8 @@ export function predictChangeSet(input: PredictionInput): Prediction {
       notes: [],
     });
   }
-  return { changes, typeChanges, notes: templateNotes(input, proposed) };
+  const stackLevelChanges = changedParameters.size > 0 || !deepEqual(input.deployed.template.Outputs ?? {}, input.proposed.template.Outputs ?? {});
+  return { changes, typeChanges, stackLevelChanges, notes: templateNotes(input, proposed) };
 }
 
 /** What makes the whole prediction less certain, said once. */

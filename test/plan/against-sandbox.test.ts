@@ -15,15 +15,13 @@ async function sandboxChanges(after: string, parameters: Record<string, string>,
       Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     }),
   );
-  const changes: Change[] = [];
-  let token: string | undefined;
-  do {
-    const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id, NextToken: token }));
-    if (page.Status === 'CREATE_PENDING' || page.Status === 'CREATE_IN_PROGRESS') continue;
+  let page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }));
+  while (page.Status === 'CREATE_PENDING' || page.Status === 'CREATE_IN_PROGRESS') page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }));
+  const changes: Change[] = [...(page.Changes ?? [])];
+  while (page.NextToken) {
+    page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id, NextToken: page.NextToken }));
     changes.push(...(page.Changes ?? []));
-    token = page.NextToken;
-    if (!token) break;
-  } while (true);
+  }
   return changes;
 }
 

@@ -64,6 +64,17 @@ describe('plan: the deployment policy judges the predicted change set', () => {
     expect(retyped.summary).toMatch(/CloudFormation would refuse this change set: the type of Q \(AWS::SQS::Queue → AWS::SNS::Topic\) changes/);
   });
 
+  it('passes a change of outputs or parameter values alone: the change set then has no resource changes, and is executed', () => {
+    const queue = 'Parameters:\n  Unused: { Type: String, Default: a }\nResources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  Url: { Value: !Ref Q }\n';
+
+    const parameter = planDeployment({ deployed: side(queue), proposed: side(queue, { Unused: 'b' }) }, NO_POLICY);
+    const output = planDeployment({ deployed: side(queue), proposed: side(queue.replace('Url:', 'QueueUrl:')) }, NO_POLICY);
+
+    expect([parameter.outcome, output.outcome]).toEqual(['pass', 'pass']);
+    expect(parameter.changes).toEqual([]);
+    expect(output.summary).toMatch(/^Would pass: no resource changes, but the outputs or parameter values change/);
+  });
+
   it('notes what it cannot see: a Transform and nested stacks', () => {
     const sam = 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: https://example.com/a.yaml }\n';
 
