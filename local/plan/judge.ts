@@ -1,4 +1,4 @@
-import type { ResourceChange } from '@aws-sdk/client-cloudformation';
+import type { ResourceChange, ResourceChangeDetail } from '@aws-sdk/client-cloudformation';
 import type { SafetyPolicy } from '../../functions/shared/input';
 import { judgeChange, replacementCauses } from '../../functions/shared/safety-policy';
 
@@ -18,5 +18,16 @@ export interface PlanVerdict {
  */
 export function judgePredictedChange(change: ResourceChange, policy: SafetyPolicy): PlanVerdict {
   const verdict = judgeChange(change, policy);
-  return { allowed: verdict.safe, rule: verdict.rule, reason: verdict.reason, causes: replacementCauses(change) };
+  return { allowed: verdict.safe, rule: verdict.rule, reason: verdict.reason, causes: replacementCauses({ ...change, Details: mostSpecific(change.Details ?? []) }) };
+}
+
+const targetKey = (detail: ResourceChangeDetail) => `${detail.Target?.Attribute}/${detail.Target?.Name ?? ''}`;
+
+/**
+ * A property changed through a parameter or a reference also gets a bare DirectModification detail
+ * (as in real change sets); for the causes, the detail that names what changed it says more.
+ */
+function mostSpecific(details: ResourceChangeDetail[]): ResourceChangeDetail[] {
+  const named = new Set(details.filter((detail) => detail.CausingEntity).map(targetKey));
+  return details.filter((detail) => detail.CausingEntity || !named.has(targetKey(detail)));
 }

@@ -18,7 +18,7 @@ describe('plan: the deployment policy judges the predicted change set', () => {
       replacement: 'True',
       verdict: 'blocked',
       rule: 'replacement',
-      causes: expect.arrayContaining(['Properties.BucketName (always replaces, ParameterReference BucketName)']),
+      causes: ['Properties.BucketName (always replaces, ParameterReference BucketName)'],
     });
     expect(report.summary).toMatch(/^Would be blocked: 1 of 1 change\(s\).*MyS3Bucket\.$/);
     expect(report.disclaimer).toBe(PLAN_DISCLAIMER);
