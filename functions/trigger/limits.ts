@@ -45,3 +45,13 @@ export const MAX_EXECUTION_INPUT_BYTES = 262_144;
  * `TaskStateEntered`; the ASL allows 6 + 6 retries, so 50 covers a state retried to its limit.
  */
 export const HISTORY_EVENTS_FOR_CURRENT_STATE = 50;
+
+/**
+ * Attempts at recording one job result (each after the SDK's own retries) when CodePipeline
+ * answers with throttling or a service fault. Bounded well inside the trigger's one-minute
+ * timeout: the waits between attempts add up to at most a few seconds.
+ */
+export const MAX_RESULT_ATTEMPTS = 4;
+/** First wait before recording a refused result again; doubled per attempt, with full jitter. */
+export const RESULT_RETRY_BASE_DELAY_MS = 500;
+export const MAX_RESULT_RETRY_DELAY_MS = 4_000;

@@ -9,6 +9,8 @@ import * as path from 'path';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadScenario, runScenario, type ScenarioRun } from '../../local/sandbox/scenario';
+import { MAX_RESULT_ATTEMPTS } from '../../functions/trigger/limits';
+import * as sleeping from '../../functions/trigger/sleep';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 
@@ -17,6 +19,10 @@ function runThroughPipeline(name: string, prepare?: Parameters<typeof runScenari
 }
 
 describe('pipeline job → trigger → state machine → continuation → job result', () => {
+  // The trigger's backoff between refused job results takes no real time here.
+  beforeEach(() => jest.spyOn(sleeping, 'sleep').mockResolvedValue(undefined));
+  afterEach(() => jest.restoreAllMocks());
+
   it('succeeds a job whose deployment creates the stack, with output variables on the final result only', async () => {
     // Act
     const result = await runThroughPipeline('create-new-stack');
@@ -68,14 +74,28 @@ describe('pipeline job → trigger → state machine → continuation → job re
     expect(result.mutatingCalls).toEqual(['CreateChangeSet', 'DeleteChangeSet']);
   });
 
-  it('starts one execution only when Lambda retries the first invocation', async () => {
-    // Prepare: CodePipeline refuses the first job's first result, so the invocation fails and Lambda runs it again.
+  it('records a result CodePipeline refused once (throttled) within the same invocation', async () => {
+    // Act
     const result = await runThroughPipeline('no-changes', (sandbox) =>
       sandbox.injectFault({ service: 'CodePipeline', operation: 'PutJobSuccessResult', kind: 'throttle', count: 1 }),
     );
 
     // Assess
     expect(result.pipeline?.status).toBe('Succeeded');
+    expect(result.pipeline?.invocationErrors).toHaveLength(0);
+    expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(1);
+  });
+
+  it('starts one execution only when Lambda retries the first invocation', async () => {
+    // Prepare: CodePipeline refuses the first job's result on every attempt of the first invocation,
+    // so the invocation fails and Lambda runs it again.
+    const result = await runThroughPipeline('no-changes', (sandbox) =>
+      sandbox.injectFault({ service: 'CodePipeline', operation: 'PutJobSuccessResult', kind: 'throttle', count: MAX_RESULT_ATTEMPTS }),
+    );
+
+    // Assess
+    expect(result.pipeline?.status).toBe('Succeeded');
+    expect(result.pipeline?.invocationErrors).toHaveLength(1);
     expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(2);
     expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
     expect(result.pipeline?.final.success?.outputVariables).toMatchObject({ Decision: 'NO_CHANGES' });

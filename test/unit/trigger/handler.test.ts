@@ -525,7 +525,7 @@ describe('re-invocation with the continuation token', () => {
 describe('reporting', () => {
   it('throws when CodePipeline does not accept the failure', async () => {
     delete process.env.STATE_MACHINE_ARN;
-    codePipeline.on(PutJobFailureResultCommand).rejects(awsError('InvalidJobStateException', 'Job is not in a valid state'));
+    codePipeline.on(PutJobFailureResultCommand).rejects(awsError('JobNotFoundException', 'Job not found'));
 
     await expect(handler(jobEvent())).rejects.toBeInstanceOf(JobResultNotRecordedError);
   });

@@ -115,7 +115,7 @@ describe.each(LOGGER_MODES)('the trigger logs no credentials and no environment 
     await handlerUnderTest(first);
     await handlerUnderTest(later);
     await handlerUnderTest(tampered);
-    codePipeline.on(sdk.codePipelineSdk.PutJobFailureResultCommand).rejects(awsError('InvalidJobStateException', 'job already done'));
+    codePipeline.on(sdk.codePipelineSdk.PutJobFailureResultCommand).rejects(awsError('JobNotFoundException', 'job not found'));
     await expect(handlerUnderTest(later)).rejects.toThrow();
 
     // Assess
