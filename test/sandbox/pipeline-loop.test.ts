@@ -14,8 +14,8 @@ import * as sleeping from '../../functions/trigger/sleep';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 
-function runThroughPipeline(name: string, prepare?: Parameters<typeof runScenario>[1]['prepare']): Promise<ScenarioRun> {
-  return runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS, trigger, prepare });
+function runThroughPipeline(name: string, prepare?: Parameters<typeof runScenario>[1]['prepare'], invoke: typeof trigger = trigger): Promise<ScenarioRun> {
+  return runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS, trigger: invoke, prepare });
 }
 
 describe('pipeline job → trigger → state machine → continuation → job result', () => {
@@ -99,5 +99,27 @@ describe('pipeline job → trigger → state machine → continuation → job re
     expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(2);
     expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
     expect(result.pipeline?.final.success?.outputVariables).toMatchObject({ Decision: 'NO_CHANGES' });
+  });
+
+  it('duplicate concurrent deliveries of every job: one execution, and each job exactly one result', async () => {
+    // Act: every job's event reaches the trigger twice at once, as at-least-once delivery allows.
+    const result = await runThroughPipeline('safe-update', undefined, async (event) => {
+      await Promise.all([trigger(event), trigger(structuredClone(event))]);
+    });
+
+    // Assess
+    const pipeline = result.pipeline!;
+    expect(pipeline.status).toBe('Succeeded');
+    expect(pipeline.invocationErrors).toHaveLength(0);
+    expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
+    for (const job of pipeline.jobs) {
+      const accepted = result.sandbox.calls
+        .find({ service: 'CodePipeline' })
+        .filter((call) => call.input.jobId === job.jobId);
+      expect(accepted).toHaveLength(1);
+    }
+    const refused = result.sandbox.calls.find({ service: 'CodePipeline', includeFailed: true }).filter((call) => call.error);
+    expect(refused.map((call) => call.error?.name)).toEqual(pipeline.jobs.map(() => 'InvalidJobStateException'));
+    expect(result.mutatingCalls).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
   });
 });
