@@ -122,4 +122,49 @@ describe('pipeline job → trigger → state machine → continuation → job re
     expect(refused.map((call) => call.error?.name)).toEqual(pipeline.jobs.map(() => 'InvalidJobStateException'));
     expect(result.mutatingCalls).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
   });
+
+  describe('the trigger bounds its following', () => {
+    /** Each invocation of the trigger happens `minutes` later than the one before, by the trigger's clock. */
+    function invokedEvery(minutes: number): typeof trigger {
+      let now = Date.now();
+      return async (event) => {
+        now += minutes * 60_000;
+        jest.spyOn(Date, 'now').mockReturnValue(now);
+        await trigger(event);
+      };
+    }
+
+    it('fails the job, naming the execution, when its status cannot be read for 5 minutes', async () => {
+      // Act
+      const result = await runThroughPipeline(
+        'safe-update',
+        (sandbox) => sandbox.injectFault({ service: 'StepFunctions', operation: 'DescribeExecution', kind: 'throttle', probability: 1 }),
+        invokedEvery(1),
+      );
+
+      // Assess
+      const pipeline = result.pipeline!;
+      expect(pipeline.status).toBe('Failed');
+      const failure = pipeline.final.failure!.failureDetails!;
+      expect(failure.message).toContain(`The status of the deployment's execution ${result.execution.executionArn} could not be read for 5 minutes`);
+      expect(failure.message).toContain('The deployment may still be running');
+      expect(pipeline.jobs.length).toBe(7);
+    });
+
+    it('fails the job, naming the execution and the stack, when it runs past maxWaitSeconds and the grace', async () => {
+      // Act: the execution shows RUNNING for as long as the trigger asks.
+      const result = await runThroughPipeline(
+        'safe-update',
+        (sandbox) => Object.assign(sandbox.stepFunctions.options, { runningDescribes: Number.MAX_SAFE_INTEGER }),
+        invokedEvery(10),
+      );
+
+      // Assess
+      const pipeline = result.pipeline!;
+      expect(pipeline.status).toBe('Failed');
+      const failure = pipeline.final.failure!.failureDetails!;
+      expect(failure.message).toContain(`The deployment's execution ${result.execution.executionArn} is still running 80 minutes after it started, past its deadline (maxWaitSeconds 3600`);
+      expect(failure.message).toContain('stack prod-orders may still be changing');
+    });
+  });
 });
