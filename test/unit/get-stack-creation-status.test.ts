@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-stack-creation-status/handler';
-import { StackCreateFailedError, WaitLimitExceededError } from '../../functions/shared/errors';
+import { StackCreateFailedError, DeadlineExceededError } from '../../functions/shared/errors';
 import { STACK_ID, stack } from '../helpers/aws';
 import { commandsSent, deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from './helpers';
 
@@ -44,7 +44,7 @@ describe('Get Stack Creation Status', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
 
     await expect(handler({ deployment: deployment({ maxWaitSeconds: 60 }), result: operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) })).rejects.toBeInstanceOf(
-      WaitLimitExceededError,
+      DeadlineExceededError,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_CREATION, STACK_UPDATE, pollStackOperation } from '../../../functions/shared/operation-status';
-import { AwsCallError, StackCreateFailedError, StackUpdateFailedError, WaitLimitExceededError } from '../../../functions/shared/errors';
+import { AwsCallError, StackCreateFailedError, StackUpdateFailedError, DeadlineExceededError } from '../../../functions/shared/errors';
 import { STACK_ID, stack, stackMissing } from '../../helpers/aws';
 import { deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from '../helpers';
 
@@ -77,12 +77,12 @@ describe('pollStackOperation: a create', () => {
     );
   });
 
-  it('fails with WaitLimitExceededError once the wait limit is spent', async () => {
+  it('fails with DeadlineExceededError once the wait limit is spent', async () => {
     givenStack(stack('CREATE_IN_PROGRESS'));
 
     const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }), STACK_CREATION));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error.message).toMatch(/^Creating stack prod-app did not finish within 60 seconds \(4 polls\)/);
   });
 
