@@ -73,6 +73,6 @@ describe('Get Change Set Creation Status', () => {
     const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), changeSet: changeSetState({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
 
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app did not finish within 60 seconds/);
+    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app had not finished when the deployment's budget of 60 seconds/);
   });
 });

@@ -63,7 +63,7 @@ describe('Get Failed Stack Deletion Status', () => {
     const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), recreate: stackRecreate({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
 
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(error.message).toMatch(/^Deleting the failed stack prod-app did not finish within 60 seconds/);
+    expect(error.message).toMatch(/^Deleting the failed stack prod-app had not finished when the deployment's budget of 60 seconds/);
   });
 });
 
