@@ -23,8 +23,8 @@ export const STACK_OPERATIONS: Readonly<Record<string, { loop: readonly string[]
 
 /** The Task state that creates the deployment's change set. */
 export const CHANGE_SET_CREATOR = 'Create Change Set';
-/** Task states after whose success the change set is gone: executed, or deleted by any clean-up state. */
-const CHANGE_SET_CONSUMER = /^(Execute Change Set|Delete\b.*\bChange Set\b.*)$/;
+/** Task states after whose success the change set is gone: executed, or deleted by any delete or clean-up state. */
+const CHANGE_SET_CONSUMER = /^(Execute Change Set|(Delete|Clean Up)\b.*\bChange Set\b.*)$/;
 
 const TASK_SUCCEEDED = new Set(['LambdaFunctionSucceeded', 'TaskSucceeded']);
 
