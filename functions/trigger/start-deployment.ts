@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { logger } from '../shared/logger';
 import { stepFunctions } from './clients';
@@ -64,7 +65,7 @@ async function start(job: Job, stateMachineArn: string, originJobId: string, bin
     // of that name with another input is not this job's: it is refused, never followed.
     executionArn = executionArnFor(stateMachineArn, name);
     const existing = await describeExisting(executionArn);
-    if (existing.input !== input) {
+    if (!sameInput(existing.input, input)) {
       throw new ExecutionConflictError(
         `The execution ${executionArn}, named after this job, already exists with another input, so it is not this job's deployment (it was started by hand under that name, or the input document changed since this job started it). The trigger neither follows nor reports it. Look at that execution, then retry the pipeline stage.`,
       );
@@ -82,6 +83,15 @@ async function start(job: Job, stateMachineArn: string, originJobId: string, bin
     executionArn,
     percentComplete: 0,
   };
+}
+
+/** Compared as JSON values, so a service that re-serialises the input (spacing, key order kept) still matches. */
+function sameInput(recorded: string | undefined, sent: string): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(recorded ?? ''), JSON.parse(sent));
+  } catch {
+    return false;
+  }
 }
 
 /** The existing execution of this job's name; a transient failure defers the start to the next invocation. */

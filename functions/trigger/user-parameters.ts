@@ -29,7 +29,8 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new PipelineConfigurationError(`UserParameters must be a JSON object. ${HOW_TO_FIX}`);
   }
-  const fields = parsed;
+  // Kept as a const so the check below, inside a callback, still knows it is an object.
+  const fields: object = parsed;
   const result = UserParametersSchema.safeParse(parsed);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -181,6 +181,17 @@ describe('first invocation', () => {
     expect(failure.message).not.toContain('prod-other');
   });
 
+  it('takes the existing execution as its own when its recorded input is the same JSON, however spaced', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
+    sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING', input: JSON.stringify(JSON.parse(START_INPUT), null, 2) }));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+
+    await handler(jobEvent());
+
+    expect(JSON.parse(successInput().continuationToken!)).toEqual(writtenToken);
+  });
+
   it('defers the start when the existing execution cannot be described for now', async () => {
     givenDocument(inputDocument());
     sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
