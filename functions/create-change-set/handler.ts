@@ -41,9 +41,9 @@ export const handler = async ({ deployment, stack, executionName }: CreateChange
     id = response.Id;
   } catch (error) {
     if (isStackBusyRefusal(error)) {
-      throw new StackBusyError(
-        `Stack ${deployment.stackName} is busy: CloudFormation refused the change set (${errorMessage(error)}). Another operation is running on it; run the deployment again once it has finished, or set "onBusy": "wait".`,
-      );
+      const message = `Stack ${deployment.stackName} is busy: CloudFormation refused the change set (${errorMessage(error)}). Another operation is running on it`;
+      if (deployment.onBusy === 'wait') throw new StackBusyWaitError(`${message}; waiting for it (onBusy: wait).`);
+      throw new StackBusyError(`${message}; run the deployment again once it has finished, or set "onBusy": "wait".`);
     }
     if (errorName(error) !== 'AlreadyExistsException') {
       throw toDeploymentError(error, `CloudFormation CreateChangeSet ${deployment.changeSetName} on ${deployment.stackName}`);

@@ -56,7 +56,10 @@ export const handler = async ({ deployment, changeSet, inspection }: ExecuteChan
 async function executedAlready(deployment: Deployment, changeSet: ChangeSetState): Promise<boolean> {
   try {
     const stack = await describeStack(changeSet.stackId ?? deployment.stackName);
-    return !!stack?.ChangeSetId && (stack.ChangeSetId === changeSet.id || stack.ChangeSetId.includes(`:changeSet/${changeSet.name}/`));
+    const executed = stack?.ChangeSetId;
+    if (!executed) return false;
+    // By ARN when CloudFormation gave us one; else by the name, which only this execution uses.
+    return changeSet.id.startsWith('arn:') ? executed === changeSet.id : executed.includes(`:changeSet/${changeSet.name}/`);
   } catch {
     return false;
   }

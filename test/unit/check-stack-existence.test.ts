@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
+import { type ChangeSetSummary, CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/check-stack-existence/handler';
 import { AwsCallError, AwsTransientError, StackBusyError, StackNotReadyError } from '../../functions/shared/errors';
@@ -102,7 +102,7 @@ describe('Check Stack Existence', () => {
     cfn.on(ListChangeSetsCommand).resolves({
       Summaries: [
         lockRecord('deploy-stale', '2020-01-01T00:00:00.000Z', '2020-01-01T01:00:00.000Z'),
-        { ChangeSetName: 'my-review', StackName: STACK_NAME, Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Description: 'mine' },
+        { ChangeSetName: 'my-review', StackName: STACK_NAME, Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Description: 'mine' } as ChangeSetSummary,
         { ...lockRecord('deploy-done', '2026-12-04T14:02:00.000Z'), ExecutionStatus: 'EXECUTE_COMPLETE' },
       ],
     });
@@ -143,7 +143,7 @@ describe('Check Stack Existence', () => {
   });
 });
 
-function lockRecord(name: string, startedAt: string, deadline = '2999-01-01T00:00:00.000Z') {
+function lockRecord(name: string, startedAt: string, deadline = '2999-01-01T00:00:00.000Z'): ChangeSetSummary {
   return {
     ChangeSetName: name,
     StackName: STACK_NAME,

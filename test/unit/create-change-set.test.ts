@@ -1,4 +1,4 @@
-import { CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
+import { type ChangeSetSummary, CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/create-change-set/handler';
@@ -125,7 +125,7 @@ describe('Create Change Set leaves what the deployment does not set', () => {
 });
 
 describe('Create Change Set: one deployment per stack', () => {
-  const record = (name: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
+  const record = (name: string, createdAt: string, extra: Partial<ChangeSetSummary> = {}): ChangeSetSummary => ({
     ChangeSetName: name,
     ChangeSetId: `arn:aws:cloudformation:us-east-1:123456789012:changeSet/${name}/0000`,
     StackName: STACK_NAME,
