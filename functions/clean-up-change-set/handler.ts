@@ -2,7 +2,7 @@ import { DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { cloudFormation } from '../shared/cloudformation-client';
 import { errorName, toDeploymentError } from '../shared/aws-errors';
 import { changeSetRef, type ChangeSetRef } from '../shared/change-sets';
-import { stackConsoleUrl } from '../shared/console-links';
+import { stackConsoleUrl, withLink } from '../shared/console-links';
 import { deleteChangeSet } from '../shared/delete-change-set';
 import { AwsTransientError } from '../shared/errors';
 import { readableCause, withNote } from '../shared/failure-cause';
@@ -41,7 +41,7 @@ export const handler = async ({ execution }: CleanUpChangeSetEvent): Promise<Fai
   if (EXECUTED.has(found.ExecutionStatus ?? '')) {
     const message =
       `Stack ${deployment.stackName} may still be changing: its change set ${deployment.changeSetName} was executed (${found.ExecutionStatus}) although the deployment failed before it could follow the update ` +
-      `(${failure.Error}: ${readableCause(failure.Cause) ?? 'no cause given'}). Look at the stack before deploying again: ${stackConsoleUrl(found.StackId ?? deployment.stackName)}`;
+      `(${failure.Error}: ${readableCause(failure.Cause) ?? 'no cause given'}). Look at ${withLink('the stack', stackConsoleUrl(found.StackId ?? deployment.stackName))} in the CloudFormation console before deploying again.`;
     return { Error: 'StackOutcomeUnknownError', Cause: JSON.stringify({ errorType: 'StackOutcomeUnknownError', errorMessage: message }) };
   }
   try {
@@ -49,7 +49,7 @@ export const handler = async ({ execution }: CleanUpChangeSetEvent): Promise<Fai
   } catch (error) {
     if (error instanceof AwsTransientError) throw error;
     logger.error('Change set could not be deleted', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error });
-    return withNote(failure, `The change set ${deployment.changeSetName} could not be deleted (${(error as Error).message}); it was not executed. Delete it in the CloudFormation console: ${stackConsoleUrl(found.StackId ?? deployment.stackName)}`);
+    return withNote(failure, `The change set ${deployment.changeSetName} could not be deleted (${(error as Error).message}); it was not executed. Delete it in the CloudFormation console (${withLink('the stack', stackConsoleUrl(found.StackId ?? deployment.stackName))}).`);
   }
   logger.info('Change set cleaned up', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error: failure.Error });
   return inspection && !inspection.safe ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);

@@ -1,16 +1,40 @@
-/** Links to the AWS console that an operator can follow from an error message. */
+/**
+ * Where a person looks next: console addresses for an execution and a stack, in the region and
+ * partition an ARN names. A partition without a known console gets no link.
+ */
 
-const CONSOLE_HOSTS: Record<string, string> = {
-  aws: 'console.aws.amazon.com',
-  'aws-cn': 'console.amazonaws.cn',
-  'aws-us-gov': 'console.amazonaws-us-gov.com',
+const CONSOLE_HOSTS: Readonly<Record<string, (region: string) => string>> = {
+  aws: (region) => `https://${region}.console.aws.amazon.com`,
+  'aws-cn': (region) => `https://${region}.console.amazonaws.cn`,
+  'aws-us-gov': () => 'https://console.amazonaws-us-gov.com',
 };
 
-/** The stack's page in the CloudFormation console, from its id (an ARN); a name gives the stack list. */
-export function stackConsoleUrl(stackIdOrName: string): string {
-  const arn = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):/.exec(stackIdOrName);
-  if (!arn) return `https://${CONSOLE_HOSTS.aws}/cloudformation/home#/stacks?filteringText=${encodeURIComponent(stackIdOrName)}`;
-  const [, partition, region] = arn;
-  const host = CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws;
-  return `https://${host}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${encodeURIComponent(stackIdOrName)}`;
+function consoleHost(arn: string): { host: string; region: string } | undefined {
+  const [prefix, partition, , region] = arn.split(':');
+  const host = prefix === 'arn' && partition && region ? CONSOLE_HOSTS[partition] : undefined;
+  return host && { host: host(region), region };
+}
+
+/** The Step Functions console page of an execution, or undefined. */
+export function executionConsoleUrl(executionArn: string): string | undefined {
+  const where = consoleHost(executionArn);
+  return where && `${where.host}/states/home?region=${where.region}#/v2/executions/details/${executionArn}`;
+}
+
+/**
+ * The CloudFormation console's page of a stack: its own page when given its id (an ARN), else the
+ * stack list filtered to its name in the region of `regionArn` (any ARN of that region), or undefined.
+ */
+export function stackConsoleUrl(stackIdOrName: string, regionArn: string = stackIdOrName): string | undefined {
+  const where = consoleHost(stackIdOrName) ?? consoleHost(regionArn);
+  if (!where) return undefined;
+  const page = stackIdOrName.startsWith('arn:')
+    ? `#/stacks/stackinfo?stackId=${encodeURIComponent(stackIdOrName)}`
+    : `#/stacks?filteringText=${encodeURIComponent(stackIdOrName)}&filteringStatus=active&viewNested=true`;
+  return `${where.host}/cloudformation/home?region=${where.region}${page}`;
+}
+
+/** `name (url)` when there is a link, else the name. */
+export function withLink(name: string, url: string | undefined): string {
+  return url ? `${name} (${url})` : name;
 }

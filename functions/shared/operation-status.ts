@@ -1,7 +1,7 @@
 import { finalPoll, nextPoll } from './polling';
 import { describeFailure, describeStack, firstFailure, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
 import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from './errors';
-import { stackConsoleUrl } from './console-links';
+import { stackConsoleUrl, withLink } from './console-links';
 import type { Decision, Deployment, OperationResult } from './state';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 
@@ -70,7 +70,7 @@ function outcomeUnknownMessage(deployment: Deployment, previous: OperationResult
   return (
     `Stack ${deployment.stackName} may still be changing: CloudFormation accepted the ${previous.action === 'CREATE' ? 'create' : 'update'}, ` +
     `but its final status is not known. ${why} Last known status: ${previous.status}. ` +
-    `Look at the stack before deploying again: ${stackConsoleUrl(previous.stackId)}`
+    `Look at ${withLink('the stack', stackConsoleUrl(previous.stackId))} in the CloudFormation console before deploying again.`
   );
 }
 

@@ -4,7 +4,7 @@ import { logger } from '../shared/logger';
 import { changeSetNameFor } from '../shared/names';
 import { stepFunctions } from './clients';
 import { describeError, errorName, isAccessDenied, isTransient } from './aws-call-errors';
-import { executionConsoleUrl, stackConsoleUrl, withLink } from './console-links';
+import { executionConsoleUrl, stackConsoleUrl, withLink } from '../shared/console-links';
 import { encodeContinuationToken, type ContinuationToken } from './continuation-token';
 import { ContinuationTokenError, ExecutionMissingError, ExecutionOverdueError, ExecutionStatusUnknownError, TriggerAwsCallError, TriggerPermissionError } from './errors';
 import { failureReport } from './execution-failure';
@@ -112,7 +112,7 @@ function checkDeadline(execution: DescribeExecutionCommandOutput, following: Fol
   if (now <= deadline) return;
   const stackName = stackNameOf(execution.input);
   throw new ExecutionOverdueError(
-    `The deployment's execution ${following.executionArn} is still running ${minutes(now - startedAt)} minutes after it started, past its deadline (maxWaitSeconds ${maxWaitSeconds} in the input document, plus ${minutes(DEADLINE_GRACE_MS)} minutes for its own clean-up), so the trigger stops following it. The execution was not stopped: the deployment may still be running and ${stackName ? `stack ${stackName}` : 'the stack'} may still be changing. Look at the execution in the Step Functions console${linkSuffix(executionConsoleUrl(following.executionArn))}${stackName ? ` and at the stack in the CloudFormation console${linkSuffix(stackConsoleUrl(following.executionArn, stackName))}` : ''} before retrying the stage; raise maxWaitSeconds if the stack is only slow.`,
+    `The deployment's execution ${following.executionArn} is still running ${minutes(now - startedAt)} minutes after it started, past its deadline (maxWaitSeconds ${maxWaitSeconds} in the input document, plus ${minutes(DEADLINE_GRACE_MS)} minutes for its own clean-up), so the trigger stops following it. The execution was not stopped: the deployment may still be running and ${stackName ? `stack ${stackName}` : 'the stack'} may still be changing. Look at the execution in the Step Functions console${linkSuffix(executionConsoleUrl(following.executionArn))}${stackName ? ` and at the stack in the CloudFormation console${linkSuffix(stackConsoleUrl(stackName, following.executionArn))}` : ''} before retrying the stage; raise maxWaitSeconds if the stack is only slow.`,
   );
 }
 
@@ -122,7 +122,7 @@ async function stoppedNotes(execution: DescribeExecutionCommandOutput, execution
   return stoppedExecutionNotes(history && findingsFrom(history), {
     stackName,
     changeSetName: changeSetNameFor(executionName),
-    stackUrl: stackName ? stackConsoleUrl(executionArn, stackName) : undefined,
+    stackUrl: stackName ? stackConsoleUrl(stackName, executionArn) : undefined,
   });
 }
 

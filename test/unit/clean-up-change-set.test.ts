@@ -76,7 +76,7 @@ describe('Clean Up Change Set', () => {
     const failure = await handler({ execution: { deployment: deployment(), changeSet: changeSetState(), failure: INSPECT_FAILED } });
 
     expect(failure.Error).toBe('AwsCallError');
-    expect(readableCause(failure.Cause)).toMatch(/^CloudFormation DescribeChangeSet failed with AccessDenied\.\nThe change set deploy-exec-1 could not be deleted \(.*AccessDenied.*\); it was not executed\. Delete it in the CloudFormation console: https:/);
+    expect(readableCause(failure.Cause)).toMatch(/^CloudFormation DescribeChangeSet failed with AccessDenied\.\nThe change set deploy-exec-1 could not be deleted \(.*AccessDenied.*\); it was not executed\. Delete it in the CloudFormation console \(the stack \(https:/);
   });
 
   it('throttling is thrown for the state machine to retry', async () => {

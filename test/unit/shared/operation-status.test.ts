@@ -84,7 +84,7 @@ describe('pollStackOperation: a create', () => {
 
     // CloudFormation accepted the create: a missed deadline leaves the outcome unknown, never "failed".
     expect(error).toBeInstanceOf(StackOutcomeUnknownError);
-    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the create, but its final status is not known\. Creating stack prod-app had not finished when the deployment's budget of 60 seconds \(maxWaitSeconds\) ran out \(4 polls\)\. Last known status: CREATE_IN_PROGRESS\. Look at the stack before deploying again: https:\/\/console\.aws\.amazon\.com\/cloudformation\/home\?region=/);
+    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the create, but its final status is not known\. Creating stack prod-app had not finished when the deployment's budget of 60 seconds \(maxWaitSeconds\) ran out \(4 polls\)\. Last known status: CREATE_IN_PROGRESS\. Look at the stack \(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/stackinfo\?stackId=arn/);
   });
 
   it('fails when the stack is gone', async () => {
