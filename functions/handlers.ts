@@ -16,6 +16,7 @@ import { handler as inspectChangeSetChanges } from './inspect-change-set-changes
 import { handler as executeChangeSet } from './execute-change-set/handler';
 import { handler as getStackUpdateStatus } from './get-stack-update-status/handler';
 import { handler as deleteChangeSet } from './delete-change-set/handler';
+import { handler as cleanUpChangeSet } from './clean-up-change-set/handler';
 
 export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Prepare Deployment': prepareDeployment,
@@ -31,4 +32,5 @@ export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Execute Change Set': executeChangeSet,
   'Get Stack Update Status': getStackUpdateStatus,
   'Delete Change Set': deleteChangeSet,
+  'Clean Up Change Set': cleanUpChangeSet,
 };

@@ -26,6 +26,9 @@ export const SafetyPolicySchema = z.strictObject({
 });
 export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
 
+export const ON_BUSY = ['fail', 'wait'] as const;
+export type OnBusy = (typeof ON_BUSY)[number];
+
 /** The state machine's input: the document in S3 named by `UserParameters`, or typed by hand. */
 export const DeploymentInputSchema = z.strictObject({
   environmentName: namePart,
@@ -47,12 +50,14 @@ export const DeploymentInputSchema = z.strictObject({
     .number()
     .int('must be a whole number of seconds')
     .min(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`)
-    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS}`)
+    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS} (CodePipeline stops a Lambda action after 24 hours)`)
     .optional(),
+  /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
+  onBusy: z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' }).optional(),
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 
-export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS } as const;
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail' } as const;
 
 /** Validates an input document and returns it typed, or throws one error naming every bad field. */
 export function parseDeploymentInput(raw: unknown): DeploymentInput {

@@ -30,10 +30,11 @@ export function validateInput(rawInput: unknown): ValidatedInput {
 }
 
 /** What will be deployed, from a validated input and the template read from its artifact. */
-export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string): Deployment {
+export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string, startedAt?: string): Deployment {
   const parameters = loaded.configuration?.parameters ?? [];
   checkParametersDeclared(parameters, loaded.template, source.templateConfigurationPath);
   const roleArn = input.cloudFormationRoleArn ?? (process.env[DEFAULT_ROLE_ENV] || undefined);
+  const maxWaitSeconds = input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds;
   return {
     environmentName: input.environmentName,
     stackName: `${input.environmentName}-${input.stackName}`,
@@ -44,7 +45,9 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     capabilities: input.capabilities ?? [],
     ...(roleArn ? { roleArn } : {}),
     safetyPolicy: input.safetyPolicy ?? { allowRemoval: [], allowReplacement: [] },
-    maxWaitSeconds: input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds,
+    maxWaitSeconds,
+    ...deadlineFields(startedAt, maxWaitSeconds),
+    onBusy: input.onBusy ?? DEFAULTS.onBusy,
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),
   };
@@ -54,9 +57,16 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
  * Validates everything a deployment needs before anything is touched: the input document, the
  * artifact, the template and its configuration. Bad input fails here, having changed nothing.
  */
-export async function prepareDeployment(rawInput: unknown, executionName: string): Promise<Deployment> {
+export async function prepareDeployment(rawInput: unknown, executionName: string, startedAt?: string): Promise<Deployment> {
   const validated = validateInput(rawInput);
-  return buildDeployment(validated, await loadTemplate(validated.source), executionName);
+  return buildDeployment(validated, await loadTemplate(validated.source), executionName, startedAt);
+}
+
+/** The deployment's start and deadline, when the execution's start time is known and readable. */
+function deadlineFields(startedAt: string | undefined, maxWaitSeconds: number): { startedAt?: string; deadline?: string } {
+  const start = startedAt ? Date.parse(startedAt) : Number.NaN;
+  if (!Number.isFinite(start)) return {};
+  return { startedAt: new Date(start).toISOString(), deadline: new Date(start + maxWaitSeconds * 1000).toISOString() };
 }
 
 /** A parameter the template does not declare is a typo CloudFormation would reject only after the create started. */

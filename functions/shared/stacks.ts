@@ -67,12 +67,17 @@ export function decideForExistingStack(stackName: string, status: string): Stack
   }
   const advice = BLOCKED_ADVICE[status];
   if (advice) throw new StackNotReadyError(advice(stackName));
-  if (status.endsWith('_IN_PROGRESS')) {
+  if (isBusyStatus(status)) {
     throw new StackNotReadyError(
       `Stack ${stackName} is busy (${status}): another operation is running on it. Wait until it finishes, then run the deployment again.`,
     );
   }
   throw new StackNotReadyError(`Stack ${stackName} is in status ${status}, which this deployer does not change. Resolve it in the CloudFormation console, then run the deployment again.`);
+}
+
+/** An operation is running on the stack; REVIEW_IN_PROGRESS is an idle shell, not an operation. */
+export function isBusyStatus(status: string): boolean {
+  return status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 }
 
 export type OperationOutcome = 'RUNNING' | 'SUCCEEDED' | 'FAILED';

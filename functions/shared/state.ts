@@ -11,7 +11,7 @@
  *   $.result     the stack operation and its end: decision, status, stack outputs
  *   $.failure    { Error, Cause } when the deployment failed
  */
-import type { SafetyPolicy } from './input';
+import type { OnBusy, SafetyPolicy } from './input';
 
 export interface Parameter {
   ParameterKey: string;
@@ -49,7 +49,14 @@ export interface Deployment {
   capabilities: string[];
   roleArn?: string;
   safetyPolicy: SafetyPolicy;
+  /** The budget of the whole deployment in seconds, counted from `startedAt`. */
   maxWaitSeconds: number;
+  /** When the execution started (ISO 8601), as Step Functions says; absent when the handler was called alone. */
+  startedAt?: string;
+  /** `startedAt + maxWaitSeconds`: after it the deployment stops waiting, cleans up and fails. */
+  deadline?: string;
+  /** What to do when another deployment holds the stack: fail at once, or wait for it within the budget. */
+  onBusy: OnBusy;
   /** Derived from the execution name, so a retried task finds the change set it already made. */
   changeSetName: string;
   /** Derived from the execution name: CloudFormation treats a repeated create with it as the same request. */
@@ -63,10 +70,11 @@ export interface PollState {
   waitSeconds: number;
 }
 
-export type StackAction = 'CREATE' | 'RECREATE' | 'UPDATE' | 'CREATE_WITH_CHANGE_SET';
+export type StackAction = 'CREATE' | 'RECREATE' | 'UPDATE' | 'CREATE_WITH_CHANGE_SET' | 'WAIT';
 
-export interface StackCheck {
+export interface StackCheck extends Partial<PollState> {
   exists: boolean;
+  /** WAIT: another deployment holds the stack and the input document said `"onBusy": "wait"`. */
   action: StackAction;
   stackId?: string;
   status?: string;
@@ -141,6 +149,8 @@ export interface OperationResult extends PollState {
   decision?: Decision;
   outputs?: StackOutput[];
   summary?: string;
+  /** The last status read that failed transiently; cleared by the next read that works. */
+  lastReadError?: string;
 }
 
 export interface Failure {

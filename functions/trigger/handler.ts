@@ -34,10 +34,12 @@ async function outcomeOf(job: Job): Promise<JobOutcome> {
   try {
     const stateMachineArn = readStateMachineArn(process.env.STATE_MACHINE_ARN);
     if (job.continuationToken === undefined) return await startDeployment(job, stateMachineArn);
-    const token = decodeContinuationToken(job.continuationToken, stateMachineArn);
+    // Checked before anything acts on it: a token not bound to this job's action starts and follows nothing.
+    const token = decodeContinuationToken(job.continuationToken, stateMachineArn, job);
     if (isPendingStart(token)) return await startDeployment(job, stateMachineArn, { jobId: token.jobId, attempt: token.startAttempts + 1 });
     logger.appendKeys({ executionArn: token.executionArn });
-    return await followDeployment(token.executionArn, token.jobId);
+    const { v: _version, ...following } = token;
+    return await followDeployment(following);
   } catch (error) {
     if (error instanceof TriggerError) return { kind: 'fail', type: error.failureType, message: error.message };
     // A bug in the trigger: still answer the job, so the pipeline does not wait 20 minutes for nothing.

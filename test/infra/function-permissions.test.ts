@@ -84,7 +84,7 @@ describe('each Lambda is allowed exactly the AWS calls its bundled code can make
   });
 
   test('the check sees the calls: the SDK commands of a handler are found in its bundle', () => {
-    expect(bundles.get('Check Stack Existence')?.commands).toEqual(['cloudformation:DescribeStacks']);
+    expect(bundles.get('Check Stack Existence')?.commands).toEqual(['cloudformation:DescribeStacks', 'cloudformation:ListChangeSets']);
     expect(neededActions(bundles.get('Create Change Set') as Bundle)).toEqual(
       expect.arrayContaining(['cloudformation:CreateChangeSet', 'iam:PassRole', 's3:GetObjectVersion']),
     );

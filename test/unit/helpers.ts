@@ -47,6 +47,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     capabilities: [],
     safetyPolicy: { allowRemoval: [], allowReplacement: [] },
     maxWaitSeconds: 3600,
+    onBusy: 'fail',
     changeSetName: CHANGE_SET_NAME,
     clientRequestToken: CHANGE_SET_NAME,
     ...overrides,

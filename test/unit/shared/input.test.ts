@@ -37,7 +37,7 @@ describe('parseDeploymentInput: valid documents', () => {
     expect(`${parsed.environmentName}-${parsed.stackName}`).toHaveLength(128);
   });
 
-  it.each([60, 86_400])('accepts maxWaitSeconds %d, at the bounds', (maxWaitSeconds) => {
+  it.each([60, 82_800])('accepts maxWaitSeconds %d, at the bounds', (maxWaitSeconds) => {
     expect(parseDeploymentInput(input({ maxWaitSeconds })).maxWaitSeconds).toBe(maxWaitSeconds);
   });
 
@@ -87,7 +87,7 @@ describe('parseDeploymentInput: invalid documents name the field', () => {
     ['cloudFormationRoleArn', 'cfn-deploy', 'cloudFormationRoleArn: must be an IAM role ARN, arn:aws:iam::<account>:role/<name>'],
     ['cloudFormationRoleArn', 'arn:aws:iam::123456789012:user/deployer', 'cloudFormationRoleArn: must be an IAM role ARN'],
     ['maxWaitSeconds', 59, 'maxWaitSeconds: must be at least 60'],
-    ['maxWaitSeconds', 86_401, 'maxWaitSeconds: must be at most 86400'],
+    ['maxWaitSeconds', 82_801, 'maxWaitSeconds: must be at most 82800 (CodePipeline stops a Lambda action after 24 hours)'],
     ['maxWaitSeconds', 90.5, 'maxWaitSeconds: must be a whole number of seconds'],
   ])('a malformed %s (%p) is named with what is wrong', (field, value, problem) => {
     expect(problemWith(input({ [field]: value }))).toContain(problem);
