@@ -19,8 +19,9 @@ Usage:
                                                          execution of the deployed state machine is started and followed
   deploy-orchestrator validate --input FILE [--artifact ZIP] [--json]
                                                          checks an input document (and that its template is in the artifact)
-  deploy-orchestrator plan --deployed FILE --template FILE [--deployed-configuration FILE] [--deployed-parameter KEY=VALUE...]
-                          [--configuration FILE] [--parameter KEY=VALUE...] [--input FILE | --policy FILE] [--json]
+  deploy-orchestrator plan --deployed FILE (--template FILE [--configuration FILE] | --input FILE --artifact ZIP)
+                          [--parameter KEY=VALUE...] [--deployed-configuration FILE] [--deployed-parameter KEY=VALUE...]
+                          [--input FILE | --policy FILE] [--json]
                                                          predicts, offline, the change set from the deployed template to the
                                                          new one and judges it with the deployment's safety policy; exits 1
                                                          if it would be blocked (the real change set decides)

@@ -3,7 +3,8 @@ import { readFileBytes, readJsonFile } from '../files';
 import { asUsage, EXIT, UsageError } from '../errors';
 import { formatPlan } from '../plan-report';
 import { SafetyPolicySchema, type SafetyPolicy } from '../../functions/shared/input';
-import { validateInput } from '../../functions/shared/prepare';
+import { validateInput, type ValidatedInput } from '../../functions/shared/prepare';
+import { loadTemplateFromZip } from '../../functions/shared/template-source';
 import { parseTemplate, type CloudFormationTemplate } from '../../functions/shared/template';
 import { parseTemplateConfiguration } from '../../functions/shared/template-configuration';
 import { parameterValues, planDeployment, PlanInputError } from '../../local/plan';
@@ -37,13 +38,16 @@ function givenParameters(configuration: string | undefined, pairs: string[] | un
   return values;
 }
 
+function readInput(file: string): ValidatedInput {
+  const document = readJsonFile(file, 'input document');
+  const filled = document && typeof document === 'object' && !Array.isArray(document) && !('revisionS3Bucket' in document) && !('revisionS3Key' in document);
+  return asUsage(() => validateInput(filled ? { ...TRIGGER_FILLED, ...document } : document));
+}
+
 /** The policy of the deployment being planned: from its input document, a policy file, or the default. */
-function policyOf(inputFile: string | undefined, policyFile: string | undefined): { policy: SafetyPolicy; stackName?: string } {
-  if (inputFile && policyFile) throw new UsageError('plan: give --input FILE or --policy FILE, not both (an input document carries its own safetyPolicy).');
-  if (inputFile) {
-    const document = readJsonFile(inputFile, 'input document');
-    const filled = document && typeof document === 'object' && !Array.isArray(document) && !('revisionS3Bucket' in document) && !('revisionS3Key' in document);
-    const { input } = asUsage(() => validateInput(filled ? { ...TRIGGER_FILLED, ...document } : document));
+function policyOf(validated: ValidatedInput | undefined, policyFile: string | undefined): { policy: SafetyPolicy; stackName?: string } {
+  if (validated) {
+    const { input } = validated;
     return { policy: input.safetyPolicy ?? DEFAULT_POLICY, stackName: `${input.environmentName}-${input.stackName}` };
   }
   if (policyFile) {
@@ -57,6 +61,28 @@ function policyOf(inputFile: string | undefined, policyFile: string | undefined)
   return { policy: DEFAULT_POLICY };
 }
 
+/**
+ * The new template and its configuration's parameters: from files, or, with --artifact, from the
+ * pipeline's artifact at the input document's templatePath and templateConfigurationPath, as a deployment reads them.
+ */
+function proposedTemplate(
+  values: { template?: string; configuration?: string; artifact?: string },
+  validated: ValidatedInput | undefined,
+): { template: CloudFormationTemplate; configured: Record<string, string> } {
+  const artifact = values.artifact;
+  if (!artifact) {
+    if (!values.template) throw new UsageError('plan: --template FILE (the new template) is required, or --input FILE with --artifact ZIP.');
+    return { template: readTemplate(values.template, 'template'), configured: givenParameters(values.configuration, undefined, '--parameter') };
+  }
+  if (!validated) throw new UsageError('plan: --artifact ZIP needs --input FILE, whose templatePath and templateConfigurationPath name the files in it.');
+  if (values.template || values.configuration) {
+    throw new UsageError('plan: with --artifact, the template and its configuration come from the artifact; leave out --template and --configuration.');
+  }
+  const loaded = asUsage(() => loadTemplateFromZip(readFileBytes(artifact, 'artifact'), validated.source, artifact));
+  const configured = Object.fromEntries((loaded.configuration?.parameters ?? []).map(({ ParameterKey, ParameterValue }) => [ParameterKey, ParameterValue]));
+  return { template: loaded.template, configured };
+}
+
 export async function planCommand(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseFlags('plan', args, {
     deployed: { type: 'string' },
@@ -66,16 +92,17 @@ export async function planCommand(args: string[], out: (line: string) => void): 
     configuration: { type: 'string' },
     parameter: { type: 'string', multiple: true },
     input: { type: 'string' },
+    artifact: { type: 'string' },
     policy: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (positionals.length) throw new UsageError(`plan: unexpected argument "${positionals[0]}"; name the templates with --deployed FILE and --template FILE.`);
-  if (!values.deployed || !values.template) {
-    throw new UsageError('plan: --deployed FILE (the template the stack runs now) and --template FILE (the new one) are both required.');
-  }
+  if (!values.deployed) throw new UsageError('plan: --deployed FILE (the template the stack runs now) is required.');
+  if (values.input && values.policy) throw new UsageError('plan: give --input FILE or --policy FILE, not both (an input document carries its own safetyPolicy).');
   const deployedTemplate = readTemplate(values.deployed, 'deployed template');
-  const newTemplate = readTemplate(values.template, 'template');
-  const { policy, stackName } = policyOf(values.input, values.policy);
+  const validated = values.input ? readInput(values.input) : undefined;
+  const { policy, stackName } = policyOf(validated, values.policy);
+  const proposed = proposedTemplate(values, validated);
   const report = (() => {
     try {
       return planDeployment(
@@ -85,8 +112,8 @@ export async function planCommand(args: string[], out: (line: string) => void): 
             parameters: parameterValues(deployedTemplate, givenParameters(values['deployed-configuration'], values['deployed-parameter'], '--deployed-parameter'), 'deployed'),
           },
           proposed: {
-            template: newTemplate,
-            parameters: parameterValues(newTemplate, givenParameters(values.configuration, values.parameter, '--parameter'), 'new'),
+            template: proposed.template,
+            parameters: parameterValues(proposed.template, { ...proposed.configured, ...givenParameters(undefined, values.parameter, '--parameter') }, 'new'),
           },
           ...(stackName ? { stackName } : {}),
         },

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, runCli } from './run-cli';
+import { defaultArtifact, TEMPLATE } from '../helpers/aws';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'sandbox');
 const BUCKET = path.join(FIXTURES, 'cfn-template-cfn101-bucket-before.yaml');
@@ -72,8 +73,27 @@ describe('plan, run as a process', () => {
     expect(unchanged.stdout).toMatch(/^✔ No changes: CloudFormation would report an empty change set/m);
   });
 
+  it('reads the new template and its configuration from the pipeline artifact the input document names', () => {
+    const pipelineDocument = write('pipeline.json', JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'infra/template.yaml', templateConfigurationPath: 'infra/prod.json' }));
+    const artifact = path.join(dir, 'source.zip');
+    fs.writeFileSync(artifact, defaultArtifact());
+    const deployed = write('deployed-table.yaml', TEMPLATE);
+
+    const same = runCli(['plan', '--deployed', deployed, '--deployed-parameter', 'TableName=users', '--input', pipelineDocument, '--artifact', artifact, '--json']);
+    const renamed = runCli(['plan', '--deployed', deployed, '--deployed-parameter', 'TableName=accounts', '--input', pipelineDocument, '--artifact', artifact, '--json']);
+
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).outcome).toBe('no-changes');
+    expect(renamed.code).toBe(1);
+    expect(JSON.parse(renamed.stdout).changes).toEqual([
+      expect.objectContaining({ resourceType: 'AWS::DynamoDB::Table', replacement: 'True', verdict: 'blocked', causes: ['Properties.TableName (always replaces, ParameterReference TableName)'] }),
+    ]);
+  });
+
   it.each([
-    ['a missing template flag', ['plan', '--deployed', BUCKET], /^Error: plan: --deployed FILE .* and --template FILE .* are both required\.$/],
+    ['a missing --deployed', ['plan', '--template', BUCKET], /^Error: plan: --deployed FILE \(the template the stack runs now\) is required\.$/],
+    ['a missing --template', ['plan', '--deployed', BUCKET], /^Error: plan: --template FILE \(the new template\) is required, or --input FILE with --artifact ZIP\.$/],
+    ['--artifact without --input', ['plan', '--deployed', BUCKET, '--deployed-parameter', 'BucketName=a', '--artifact', 'source.zip'], /^Error: plan: --artifact ZIP needs --input FILE/],
     ['a missing file', ['plan', '--deployed', BUCKET, '--template', '/nonexistent/t.yaml'], /^Error: Cannot read template \/nonexistent\/t.yaml: no such file\.$/],
     ['a parameter with no value', ['plan', '--deployed', BUCKET, '--template', BUCKET], /^Error: Parameter\(s\) BucketName of the deployed template have no value and no default: give them with --deployed-parameter KEY=VALUE/],
     ['a malformed --parameter', ['plan', '--deployed', BUCKET, '--template', BUCKET, '--deployed-parameter', 'BucketName=a', '--parameter', 'BucketName'], /^Error: --parameter takes KEY=VALUE \(got "BucketName"\)\.$/],
@@ -96,6 +116,6 @@ describe('plan, run as a process', () => {
     const result = runCli(['help']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/deploy-orchestrator plan --deployed FILE --template FILE/);
+    expect(result.stdout).toMatch(/deploy-orchestrator plan --deployed FILE \(--template FILE \[--configuration FILE\] \| --input FILE --artifact ZIP\)/);
   });
 });
