@@ -23,6 +23,16 @@ function readTemplate(file: string, what: string): CloudFormationTemplate {
   return asUsage(() => parseTemplate(readText(file, what), file));
 }
 
+/** The planner's input errors are usage errors (exit 2), like the deployer's own. */
+function asPlanUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof PlanInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Parameter values from a template configuration file, then `KEY=VALUE` flags over them. */
 function givenParameters(configuration: string | undefined, pairs: string[] | undefined, flag: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -103,27 +113,16 @@ export async function planCommand(args: string[], out: (line: string) => void): 
   const validated = values.input ? readInput(values.input) : undefined;
   const { policy, stackName } = policyOf(validated, values.policy);
   const proposed = proposedTemplate(values, validated);
-  const report = (() => {
-    try {
-      return planDeployment(
-        {
-          deployed: {
-            template: deployedTemplate,
-            parameters: parameterValues(deployedTemplate, givenParameters(values['deployed-configuration'], values['deployed-parameter'], '--deployed-parameter'), 'deployed'),
-          },
-          proposed: {
-            template: proposed.template,
-            parameters: parameterValues(proposed.template, { ...proposed.configured, ...givenParameters(undefined, values.parameter, '--parameter') }, 'new'),
-          },
-          ...(stackName ? { stackName } : {}),
-        },
-        policy,
-      );
-    } catch (error) {
-      if (error instanceof PlanInputError) throw new UsageError(error.message);
-      throw error;
-    }
-  })();
+  const deployedGiven = givenParameters(values['deployed-configuration'], values['deployed-parameter'], '--deployed-parameter');
+  const proposedGiven = { ...proposed.configured, ...givenParameters(undefined, values.parameter, '--parameter') };
+  const report = planDeployment(
+    {
+      deployed: { template: deployedTemplate, parameters: asPlanUsage(() => parameterValues(deployedTemplate, deployedGiven, 'deployed')) },
+      proposed: { template: proposed.template, parameters: asPlanUsage(() => parameterValues(proposed.template, proposedGiven, 'new')) },
+      ...(stackName ? { stackName } : {}),
+    },
+    policy,
+  );
   out(values.json ? JSON.stringify(report, null, 2) : formatPlan(report));
   return report.outcome === 'pass' || report.outcome === 'no-changes' ? EXIT.OK : EXIT.FAILED;
 }
