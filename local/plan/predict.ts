@@ -43,7 +43,10 @@ const REPORTED_ATTRIBUTES = ['Metadata', 'UpdatePolicy', 'CreationPolicy'] as co
 
 const PLACEHOLDER_STACK_NAME = 'planned-stack';
 
-type Reference = { source: 'ResourceReference' | 'ResourceAttribute'; entity: string };
+type Reference = { source: 'ResourceReference' | 'ResourceAttribute' | 'ParameterReference'; entity: string };
+
+/** Parameters of these types hold a Systems Manager parameter's name; CloudFormation reads its value at every deployment. */
+const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value</;
 
 function isIntrinsic(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
@@ -58,8 +61,11 @@ function unresolved(value: unknown): boolean {
   return isIntrinsic(record) || Object.values(record).some(unresolved);
 }
 
-/** The references in a value to resources that are (or may be) replaced: their `Ref` or attributes will change. */
-function replacedReferences(value: unknown, replaced: ReadonlySet<string>): Reference[] {
+/**
+ * The references in a value whose value may differ at deploy time: to resources that are (or may be)
+ * replaced (their `Ref` or attributes will change), and to parameters read from SSM Parameter Store.
+ */
+function deployTimeReferences(value: unknown, replaced: ReadonlySet<string>, ssmParameters: ReadonlySet<string>): Reference[] {
   const found: Reference[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -67,6 +73,7 @@ function replacedReferences(value: unknown, replaced: ReadonlySet<string>): Refe
     for (const [key, inner] of Object.entries(node)) {
       if (key === 'Ref' && typeof inner === 'string') {
         if (replaced.has(inner)) found.push({ source: 'ResourceReference', entity: inner });
+        if (ssmParameters.has(inner)) found.push({ source: 'ParameterReference', entity: inner });
       } else if (key === 'Fn::GetAtt') {
         const [target, ...attribute] = Array.isArray(inner) ? inner.map(String) : String(inner).split('.');
         if (replaced.has(target)) found.push({ source: 'ResourceAttribute', entity: [target, ...attribute].join('.') });
@@ -74,6 +81,7 @@ function replacedReferences(value: unknown, replaced: ReadonlySet<string>): Refe
         const text = Array.isArray(inner) ? inner[0] : inner;
         if (typeof text === 'string') {
           for (const match of text.matchAll(/\$\{([^!}.]+)(?:\.([^}]*))?\}/g)) {
+            if (!match[2] && ssmParameters.has(match[1])) found.push({ source: 'ParameterReference', entity: match[1] });
             if (!replaced.has(match[1])) continue;
             found.push(match[2] ? { source: 'ResourceAttribute', entity: `${match[1]}.${match[2]}` } : { source: 'ResourceReference', entity: match[1] });
           }
@@ -101,12 +109,18 @@ interface Side {
   raw: CloudFormationTemplate;
   resources: Template['Resources'];
   parameters: Record<string, string>;
+  /** Parameters whose value CloudFormation reads from SSM Parameter Store when it deploys: unknown here. */
+  ssmParameters: Set<string>;
 }
 
 function evaluate(side: TemplateWithParameters, stackName: string): Side {
   const template = side.template as unknown as Template;
-  const context = resolveContext(template, { stackName, stackId: `arn:aws:cloudformation:::stack/${stackName}/planned`, parameters: side.parameters });
-  return { raw: side.template, resources: materialize(template, context).Resources, parameters: side.parameters };
+  const declared = template.Parameters ?? {};
+  const ssmParameters = new Set(Object.keys(declared).filter((key) => SSM_PARAMETER_TYPE.test(String(declared[key]?.Type))));
+  // An SSM parameter's value is left out, so its references stay as written and read as unknown.
+  const known = Object.fromEntries(Object.entries(side.parameters).filter(([key]) => !ssmParameters.has(key)));
+  const context = resolveContext(template, { stackName, stackId: `arn:aws:cloudformation:::stack/${stackName}/planned`, parameters: known });
+  return { raw: side.template, resources: materialize(template, context).Resources, parameters: side.parameters, ssmParameters };
 }
 
 interface Modification {
@@ -132,20 +146,23 @@ function modification(
   const rawAfter = sides.proposed.raw.Resources[logicalId]?.Properties ?? {};
   const names = [...new Set([...Object.keys(beforeProperties), ...Object.keys(afterProperties)])].sort();
   for (const name of names) {
-    const references = replacedReferences(afterProperties[name], replaced);
+    const references = deployTimeReferences(afterProperties[name], replaced, sides.proposed.ssmParameters);
     const changed = !deepEqual(beforeProperties[name], afterProperties[name]);
     if (!changed && references.length === 0) continue;
     const rule = propertyRecreation(type, name, beforeProperties[name], afterProperties[name]);
     // A value that depends on an intrinsic CloudFormation evaluates at deploy time (a replaced
-    // resource's new id, an import, an attribute) is not known here: it may or may not change.
+    // resource's new id, an import, an attribute, an SSM parameter) is not known here: it may or may not change.
     const known = references.length === 0 && !unresolved(beforeProperties[name]) && !unresolved(afterProperties[name]);
     const recreation: Recreation = !known && rule.recreation === 'Always' ? 'Conditionally' : rule.recreation;
     if (rule.basis === 'unknown-type') notes.add(`${type} is not in the CloudFormation resource schemas this tool reads: any modification may replace it`);
     if (rule.basis === 'unknown-property') notes.add(`${name} is not a property of ${type} in its schema: its change may replace the resource`);
     if (!known && rule.recreation === 'Always') notes.add(`${name} replaces the resource if its value changes, and its new value is only known at deploy time`);
+    for (const reference of references.filter((found) => found.source === 'ParameterReference')) {
+      notes.add(`${name} takes the value of SSM parameter ${reference.entity} at deploy time: it changes if that value changed since the last deployment`);
+    }
     const evaluation = known ? 'Static' : 'Dynamic';
     const editedDirectly = !deepEqual(rawBefore[name], rawAfter[name]);
-    const parameters = [...referencedNames(rawAfter[name])].filter((parameter) => changedParameters.has(parameter));
+    const parameters = [...referencedNames(rawAfter[name])].filter((parameter) => changedParameters.has(parameter) && !sides.proposed.ssmParameters.has(parameter));
     if (editedDirectly || (parameters.length === 0 && references.length === 0)) {
       details.push({ Target: target(name, recreation), Evaluation: evaluation, ChangeSource: 'DirectModification' });
     }

@@ -1,4 +1,5 @@
 import type { Change } from '@aws-sdk/client-cloudformation';
+import { predictChangeSet } from '../../local/plan';
 import { byLogicalId, consoleSummaries, apiSummaries, fixtureJson, fixtureText, predicted, side, summary } from './helpers';
 
 type ConsoleChanges = Parameters<typeof consoleSummaries>[0];
@@ -108,6 +109,32 @@ Resources:
 
     expect(changes.map(summary)).toEqual([{ action: 'Modify', logicalId: 'Topic', replacement: 'Conditional', targets: ['Properties/TopicName/Conditionally'] }]);
     expect(changes[0].Details?.[0].Evaluation).toBe('Dynamic');
+  });
+
+  it('a property read from an SSM parameter at deploy time may change on any deployment, the template unchanged', () => {
+    // Prepare: the AWS documentation's pattern for the latest Amazon Linux AMI.
+    const instance = `
+Parameters:
+  LatestAmiId:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+Resources:
+  Server:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !Ref LatestAmiId
+      InstanceType: t3.micro
+`;
+
+    // Act
+    const report = predictChangeSet({ deployed: side(instance), proposed: side(instance) });
+
+    // Assess
+    expect(report.changes.map(({ change }) => summary(change))).toEqual([{ action: 'Modify', logicalId: 'Server', replacement: 'Conditional', targets: ['Properties/ImageId/Conditionally'] }]);
+    expect(report.changes[0].change.Details).toEqual([
+      { Target: { Attribute: 'Properties', Name: 'ImageId', RequiresRecreation: 'Conditionally' }, Evaluation: 'Dynamic', ChangeSource: 'ParameterReference', CausingEntity: 'LatestAmiId' },
+    ]);
+    expect(report.changes[0].notes).toContain('ImageId takes the value of SSM parameter LatestAmiId at deploy time: it changes if that value changed since the last deployment');
   });
 
   it('a create-only property below the top level replaces (ECS capacity provider AutoScalingGroupProvider.AutoScalingGroupArn)', () => {
