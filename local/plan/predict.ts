@@ -4,6 +4,7 @@ import type { CloudFormationTemplate } from '../../functions/shared/template';
 // The sandbox's evaluator of intrinsic functions: parameters, mappings, conditions and pseudo
 // parameters resolved, references between resources left as written. Offline, that is all there is to know.
 import { materialize, resolveContext } from '../sandbox/cloudformation/intrinsics';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../sandbox/constants';
 import { referencedNames, type Template, type TemplateResource } from '../sandbox/cloudformation/template';
 import { propertyRecreation, strongest, type Recreation } from './resource-schemas';
 
@@ -269,6 +270,13 @@ function templateNotes(input: PredictionInput, proposed: Side): string[] {
   const nested = Object.entries(proposed.resources).filter(([, resource]) => resource.Type === 'AWS::CloudFormation::Stack');
   if (nested.length) {
     notes.push(`Nested stack(s) ${nested.map(([id]) => id).join(', ')}: the changes inside them are not predicted; the real change set (IncludeNestedStacks) lists them.`);
+  }
+  const regional = /"Ref":"AWS::(Region|AccountId|Partition|URLSuffix)"|\$\{AWS::(Region|AccountId|Partition|URLSuffix)\}|"Fn::GetAZs"/;
+  const mappingsChanged = !deepEqual(input.deployed.template.Mappings ?? {}, input.proposed.template.Mappings ?? {});
+  if (mappingsChanged && regional.test(JSON.stringify(input.proposed.template.Resources))) {
+    notes.push(
+      `The Mappings change, and the resources use the region or account: offline, those are ${SANDBOX_REGION} and ${SANDBOX_ACCOUNT}, so a mapping entry of another region or account may change what this prediction shows.`,
+    );
   }
   return notes;
 }

@@ -82,6 +82,15 @@ describe('plan: the deployment policy judges the predicted change set', () => {
 
     expect(report.notes).toEqual([expect.stringMatching(/declares a Transform/), expect.stringMatching(/^Nested stack\(s\) Child: the changes inside them are not predicted/)]);
   });
+
+  it('notes that a changed mapping looked up by region is resolved for the offline region only', () => {
+    const mapped = 'Mappings:\n  Sizes:\n    us-east-1: { Delay: 1 }\n    eu-west-1: { Delay: 1 }\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: !FindInMap [Sizes, !Ref AWS::Region, Delay]\n';
+
+    const report = planDeployment({ deployed: side(mapped), proposed: side(mapped.replace('eu-west-1: { Delay: 1 }', 'eu-west-1: { Delay: 9 }')) }, NO_POLICY);
+
+    expect(report.outcome).toBe('no-changes');
+    expect(report.notes).toEqual([expect.stringMatching(/^The Mappings change, and the resources use the region or account: offline, those are us-east-1 and 123456789012/)]);
+  });
 });
 
 describe('plan: parameter values', () => {
