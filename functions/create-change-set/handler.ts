@@ -7,7 +7,7 @@ import { StackBusyError, StackBusyWaitError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { firstPoll } from '../shared/polling';
 import { busyMessage, lockDescription, olderDeployment } from '../shared/stack-lock';
-import { templateArgument } from '../shared/template-source';
+import { stackInputs } from '../shared/template-source';
 import { stackSettings } from '../shared/stack-settings';
 import type { ChangeSetState, Deployment, StackCheck } from '../shared/state';
 
@@ -20,7 +20,7 @@ export interface CreateChangeSetEvent {
 
 export const handler = async ({ deployment, stack, executionName }: CreateChangeSetEvent): Promise<ChangeSetState> => {
   const type = stack.action === 'CREATE_WITH_CHANGE_SET' ? 'CREATE' : 'UPDATE';
-  const template = await templateArgument(deployment);
+  const { template, parameters } = await stackInputs(deployment);
   let id: string | undefined;
   try {
     const response = await cloudFormation.send(
@@ -29,7 +29,7 @@ export const handler = async ({ deployment, stack, executionName }: CreateChange
         ChangeSetName: deployment.changeSetName,
         ChangeSetType: type,
         ...template,
-        ...stackSettings(deployment),
+        ...stackSettings(deployment, parameters),
         Capabilities: deployment.capabilities as CreateChangeSetCommand['input']['Capabilities'],
         RoleARN: deployment.roleArn,
         // Nested stacks' changes are inspected too: without their own change sets they would hide removals.

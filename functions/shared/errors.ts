@@ -70,12 +70,12 @@ export class StackBusyError extends DeploymentError {
 }
 
 /**
- * Lost the race for the stack to an older deployment, with `"onBusy": "wait"`: the ASL retries the
- * change set's creation with backoff (its own change set is already deleted).
+ * Lost the race for the stack to an older deployment, with `"onBusy": "wait"`: its own change set
+ * is already deleted, and the ASL goes back to Check Stack Existence, which waits for the stack.
  */
 export class StackBusyWaitError extends DeploymentError {
   override readonly name = 'StackBusyWaitError' as const;
-  readonly retryable = true;
+  readonly retryable = false;
 }
 
 /**

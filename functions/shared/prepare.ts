@@ -1,6 +1,6 @@
 import { parseDeploymentInput, DEFAULTS, type DeploymentInput } from './input';
 import { normaliseEntryPath } from './artifact';
-import { loadTemplate, type LoadedTemplate, type TemplateSource } from './template-source';
+import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
 import type { Deployment, Parameter } from './state';
@@ -40,7 +40,8 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     stackName: `${input.environmentName}-${input.stackName}`,
     ...source,
     template: loaded.summary,
-    parameters,
+    // NoEcho values stay out of the execution's data (input, output, history, validate --json).
+    parameters: maskNoEcho(parameters, loaded.template),
     tags: loaded.configuration?.tags ?? [],
     capabilities: input.capabilities ?? [],
     ...(roleArn ? { roleArn } : {}),

@@ -34,6 +34,8 @@ export interface TemplateSummary {
   bytes: number;
   sha256: string;
   resourceCount: number;
+  /** SHA-256 of the template configuration file: the file read again at create time must be this one. */
+  configurationSha256?: string;
 }
 
 export interface Deployment {
@@ -44,6 +46,7 @@ export interface Deployment {
   templatePath: string;
   templateConfigurationPath?: string;
   template: TemplateSummary;
+  /** The template configuration's parameters; the value of a NoEcho parameter shows as MASKED_VALUE. */
   parameters: Parameter[];
   tags: Tag[];
   capabilities: string[];

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NO_AWS_CREDENTIALS, runCli } from './run-cli';
 import { defaultArtifact, input } from '../helpers/aws';
+import { buildArtifactZip } from '../../local/sandbox';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-cli-'));
 const write = (name: string, content: string | Uint8Array) => {
@@ -28,6 +29,19 @@ describe('validate', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ valid: true, stackName: 'prod-app', template: { resourceCount: 1 }, parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }] });
+  });
+
+  it('shows a NoEcho parameter\'s value as **** and nowhere in its output prints the value', () => {
+    const template = 'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+    const withSecret = write('secret.zip', buildArtifactZip({ 'infra/template.yaml': template, 'infra/prod.json': JSON.stringify({ Parameters: { DbPassword: 'hunter2-do-not-print' } }) }));
+
+    for (const json of [true, false]) {
+      const result = runCli(['validate', '--input', pipelineDocument, '--artifact', withSecret, ...(json ? ['--json'] : [])]);
+
+      expect(result.code).toBe(0);
+      expect(`${result.stdout}${result.stderr}`).not.toContain('hunter2-do-not-print');
+      if (json) expect(JSON.parse(result.stdout).parameters).toEqual([{ ParameterKey: 'DbPassword', ParameterValue: '****' }]);
+    }
   });
 
   it('names the bad field and exits 2', () => {

@@ -79,9 +79,12 @@ describe('the state machine definition', () => {
 
   it('sends every failure after a change set may exist through Clean Up Change Set, and none before it', () => {
     const catchTargets = (name: string) => (definition.States[name].Catch ?? []).map((catcher) => catcher.Next);
-    const afterChangeSet = ['Create Change Set', 'Get Change Set Creation Status', 'Delete Empty Change Set', 'Inspect Change Set Changes', 'Execute Change Set', 'Delete Change Set'];
+    expect(catchTargets('Create Change Set')).toEqual(['Check Stack Existence', 'Clean Up Change Set']);
+    expect(definition.States['Create Change Set'].Catch?.[0].ErrorEquals).toEqual(['StackBusyWaitError']);
+    const afterChangeSet = ['Get Change Set Creation Status', 'Delete Empty Change Set', 'Inspect Change Set Changes', 'Execute Change Set', 'Delete Change Set'];
     for (const name of afterChangeSet) expect({ name, targets: catchTargets(name) }).toEqual({ name, targets: ['Clean Up Change Set'] });
-    for (const name of ['Check Stack Existence', 'Delete Failed Stack', 'Get Failed Stack Deletion Status', 'Create Stack']) {
+    expect(catchTargets('Create Stack')).toEqual(['Check Stack Existence', 'Deployment Failed']);
+    for (const name of ['Check Stack Existence', 'Delete Failed Stack', 'Get Failed Stack Deletion Status']) {
       expect({ name, targets: catchTargets(name) }).toEqual({ name, targets: ['Deployment Failed'] });
     }
     expect(catchTargets('Prepare Deployment')).toEqual(['Input Rejected']);

@@ -16,7 +16,7 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { CHANGE_SET_ID, FIXTURES, STACK_ID, STACK_NAME, TEMPLATE, fixture } from '../helpers/aws';
+import { CHANGE_SET_ID, FIXTURES, STACK_ID, STACK_NAME, TEMPLATE, TEMPLATE_CONFIGURATION, fixture } from '../helpers/aws';
 import type { ChangeSetState, Deployment, Inspection, OffendingChange, OperationResult, StackCheck, StackRecreate } from '../../functions/shared/state';
 
 export const EXECUTION_NAME = 'exec-1';
@@ -41,7 +41,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     artifact: { ...ARTIFACT },
     templatePath: 'infra/template.yaml',
     templateConfigurationPath: 'infra/prod.json',
-    template: { bytes: Buffer.byteLength(TEMPLATE, 'utf8'), sha256: sha256(TEMPLATE), resourceCount: 1 },
+    template: { bytes: Buffer.byteLength(TEMPLATE, 'utf8'), sha256: sha256(TEMPLATE), resourceCount: 1, configurationSha256: sha256(TEMPLATE_CONFIGURATION) },
     parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }],
     tags: [{ Key: 'team', Value: 'platform' }],
     capabilities: [],

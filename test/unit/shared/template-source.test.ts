@@ -47,7 +47,7 @@ describe('loadTemplate', () => {
     const loaded = await loadTemplate({ artifact: ARTIFACT, templatePath: 'infra/template.yaml', templateConfigurationPath: 'infra/prod.json' });
 
     expect(loaded.text).toBe(TEMPLATE);
-    expect(loaded.summary).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1 });
+    expect(loaded.summary).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1, configurationSha256: sha256(TEMPLATE_CONFIGURATION) });
     expect(Object.keys(loaded.template.Resources)).toEqual(['Table']);
     expect(loaded.configuration).toEqual({ parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }], tags: [{ Key: 'team', Value: 'platform' }] });
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toMatchObject({ Bucket: 'artifact-bucket', Key: 'pipeline/source/abc123.zip' });
