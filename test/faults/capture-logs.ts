@@ -1,21 +1,17 @@
 /**
- * Imported first by the fault-injection suite: the handlers' Powertools logger writes straight to
- * stdout, so stdout is captured (and not printed) for the suite's secret search, and restored after.
+ * Imported first by the fault-injection suite: the handlers' Powertools logger writes JSON lines
+ * straight to stdout (and warnings and errors to stderr). Those lines are captured, not printed,
+ * for the suite's secret search; anything else goes through. Put back after the file.
  */
+import { captureLoggerLines } from './log-capture';
+
 export const capturedLogs: string[] = [];
 
-const write = process.stdout.write.bind(process.stdout);
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  // Logger lines are JSON objects; anything else (jest's own output) goes through.
-  if (text.startsWith('{"level"')) {
-    capturedLogs.push(text);
-    return true;
-  }
-  return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-}) as typeof process.stdout.write;
+const stdout = captureLoggerLines(process.stdout, capturedLogs);
+const stderr = captureLoggerLines(process.stderr, capturedLogs);
 
 afterAll(() => {
-  process.stdout.write = write;
+  process.stdout.write = stdout;
+  process.stderr.write = stderr;
 });

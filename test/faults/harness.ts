@@ -10,6 +10,7 @@ import type { CodePipelineEvent } from 'aws-lambda';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { readableCause } from '../../functions/shared/failure-cause';
 import { parseTemplateText } from '../../functions/shared/template';
+import { executionNameFor } from '../../functions/trigger/execution-name';
 import { handler as trigger } from '../../functions/trigger/handler';
 import type { TaskHandler } from '../../local/engine';
 import { EXAMPLE_ARTIFACT_CREDENTIALS, type FaultRule, type Sandbox, type ServiceName } from '../../local/sandbox';
@@ -206,14 +207,15 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
 }
 
 async function deployThroughPipeline(sandbox: Sandbox, scenario: Scenario, deliveries: number): Promise<DeploymentOutcome> {
-  const before = new Set(sandbox.stepFunctions.allExecutions().map((execution) => execution.executionArn));
   const result = await sandbox.runPipelineJob({
     invoke: (event: CodePipelineEvent) => trigger(event),
     userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: DOCUMENT_KEY }),
     inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
     concurrentDeliveries: deliveries,
   });
-  const executionArns = sandbox.stepFunctions.allExecutions().map((execution) => execution.executionArn).filter((arn) => !before.has(arn));
+  // The trigger names the execution after the action's first job.
+  const name = executionNameFor(result.jobs[0].jobId);
+  const executionArns = sandbox.stepFunctions.allExecutions().filter((execution) => execution.name === name).map((execution) => execution.executionArn);
   const failure = result.final.failure?.failureDetails;
   // The pipeline shows a failure type; the execution, when there is one, names the error.
   const executionError = executionArns.length ? sandbox.stepFunctions.execution(executionArns[0])?.result?.error : undefined;
