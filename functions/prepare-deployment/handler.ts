@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { prepareDeployment } from '../shared/prepare';
 import type { Deployment } from '../shared/state';
@@ -12,8 +13,12 @@ export interface PrepareDeploymentEvent {
   executionArn?: string;
 }
 
-export const handler = async (event: PrepareDeploymentEvent): Promise<Deployment> => {
-  const deployment = await prepareDeployment(event.input, event.executionName, event.startTime);
+/**
+ * `context` is Lambda's: its function ARN says which account the deployment runs in (the local
+ * engine passes none, and then the service role's account is not checked).
+ */
+export const handler = async (event: PrepareDeploymentEvent, context?: Pick<Context, 'invokedFunctionArn'>): Promise<Deployment> => {
+  const deployment = await prepareDeployment(event.input, event.executionName, event.startTime, context?.invokedFunctionArn);
   logger.info('Deployment prepared', {
     stackName: deployment.stackName,
     templatePath: deployment.templatePath,

@@ -42,3 +42,5 @@ export const MAX_STACK_EVENT_PAGES = 10;
 export const MAX_CHANGE_SET_LIST_PAGES = 10;
 /** A lock record this long past its deployment's deadline belongs to a deployment that is no longer running. */
 export const STALE_LOCK_GRACE_SECONDS = 900;
+/** Arrays and mappings nested deeper than this are no template (real ones nest a dozen levels at most). */
+export const MAX_TEMPLATE_NESTING = 100;

@@ -14,9 +14,14 @@ export interface ValidatedInput {
   source: TemplateSource;
 }
 
-/** Checks the input document alone: its fields, and that its paths stay inside the artifact. */
-export function validateInput(rawInput: unknown): ValidatedInput {
+/**
+ * Checks the input document alone: its fields, that its paths stay inside the artifact, and (when
+ * `runningArn`, any ARN of the account running the deployment, says which account that is) that
+ * the service role is of that account.
+ */
+export function validateInput(rawInput: unknown, runningArn?: string): ValidatedInput {
   const input = parseDeploymentInput(rawInput);
+  checkRoleAccount(input.cloudFormationRoleArn, runningArn);
   const templatePath = normaliseEntryPath(input.templatePath, 'templatePath');
   const templateConfigurationPath = input.templateConfigurationPath
     ? normaliseEntryPath(input.templateConfigurationPath, 'templateConfigurationPath')
@@ -58,8 +63,8 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
  * Validates everything a deployment needs before anything is touched: the input document, the
  * artifact, the template and its configuration. Bad input fails here, having changed nothing.
  */
-export async function prepareDeployment(rawInput: unknown, executionName: string, startedAt?: string): Promise<Deployment> {
-  const validated = validateInput(rawInput);
+export async function prepareDeployment(rawInput: unknown, executionName: string, startedAt?: string, runningArn?: string): Promise<Deployment> {
+  const validated = validateInput(rawInput, runningArn);
   return buildDeployment(validated, await loadTemplate(validated.source), executionName, startedAt);
 }
 
@@ -79,4 +84,23 @@ function checkParametersDeclared(parameters: Parameter[], template: CloudFormati
       `The template configuration "${where}" sets parameter(s) ${unknown.join(', ')} that the template does not declare (it declares: ${[...declared].join(', ') || 'none'}).`,
     );
   }
+}
+
+/** The account in an ARN (`arn:partition:service:region:account:...`), when it has one. */
+function accountOf(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * CloudFormation takes only a service role of the account it deploys into. A role of another
+ * account would pass the schema and fail later, obscurely, at CreateStack or CreateChangeSet.
+ */
+function checkRoleAccount(roleArn: string | undefined, runningArn: string | undefined): void {
+  const roleAccount = accountOf(roleArn);
+  const deployAccount = accountOf(runningArn);
+  if (!roleAccount || !deployAccount || roleAccount === deployAccount) return;
+  throw new InvalidInputError(
+    `Invalid deployment input: cloudFormationRoleArn "${roleArn}" is a role of account ${roleAccount}, but this deployment runs in account ${deployAccount}. CloudFormation can only use a service role of the account it deploys into: name a role of account ${deployAccount}, or leave cloudFormationRoleArn out to use the orchestrator's own.`,
+  );
 }
