@@ -6,7 +6,7 @@ import type { SafetyPolicy } from './input';
  * the change and the deployment's policy; its explanation lives beside it, in RULE_MESSAGES.
  * Anything not known to be safe is unsafe: an action this code has never heard of blocks the update.
  */
-export type RuleId = 'add' | 'import' | 'in-place-modify' | 'removal' | 'replacement' | 'conditional-replacement' | 'dynamic' | 'unknown-action';
+export type RuleId = 'add' | 'import' | 'in-place-modify' | 'removal' | 'replacement' | 'conditional-replacement' | 'unstated-replacement' | 'dynamic' | 'unknown-action';
 
 export interface Verdict {
   safe: boolean;
@@ -21,6 +21,7 @@ export const RULE_MESSAGES: Record<RuleId, string> = {
   removal: 'deletes the resource',
   replacement: 'replaces the resource (a new one is created and the old one deleted)',
   'conditional-replacement': 'may replace the resource (CloudFormation decides at deploy time)',
+  'unstated-replacement': 'may replace the resource: CloudFormation did not say whether this replaces the resource, so it is judged as a possible replacement',
   dynamic: 'changes the resource in a way CloudFormation can only decide at deploy time',
   'unknown-action': 'is an action this deployer does not know; it is not executed until a rule says it is safe',
 };
@@ -44,8 +45,11 @@ function modifyVerdict(change: ResourceChange, policy: SafetyPolicy, path: strin
       return { safe: true, rule: 'in-place-modify', reason: RULE_MESSAGES['in-place-modify'] };
     case 'True':
       return allowed('replacement', policy.allowReplacement, change, path, 'allowReplacement');
+    case undefined:
+      // Some AWS-compatible endpoints leave the field out: that says nothing, so it may replace.
+      return allowed('unstated-replacement', policy.allowReplacement, change, path, 'allowReplacement');
     default:
-      // `Conditional`, or missing: either may replace.
+      // `Conditional`, or a value this code does not know: either may replace.
       return allowed('conditional-replacement', policy.allowReplacement, change, path, 'allowReplacement');
   }
 }

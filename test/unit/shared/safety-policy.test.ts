@@ -88,7 +88,7 @@ describe('rule: replacement (Action Modify, Replacement True)', () => {
   });
 });
 
-describe('rule: conditional-replacement (Action Modify, Replacement Conditional or missing)', () => {
+describe('rule: conditional-replacement (Action Modify, Replacement Conditional)', () => {
   it('compliant: a conditional replacement allowed by its logical id', () => {
     const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowReplacement: ['Secret222'] }));
 
@@ -102,18 +102,28 @@ describe('rule: conditional-replacement (Action Modify, Replacement Conditional 
     expect(verdict).toEqual({ safe: false, rule: 'conditional-replacement', reason: RULE_MESSAGES['conditional-replacement'] });
   });
 
-  it('non-compliant 2: a Modify without Replacement may replace, so it is unsafe', () => {
-    const { Replacement: _omitted, ...withoutReplacement } = MODIFY_FALSE;
-
-    const verdict = judgeChange(withoutReplacement, NOTHING_ALLOWED);
-
-    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
-  });
-
-  it('non-compliant 3: allowRemoval does not allow a conditional replacement', () => {
+  it('non-compliant 2: allowRemoval does not allow a conditional replacement', () => {
     const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowRemoval: ['Secret222'] }));
 
     expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+});
+
+describe('rule: unstated-replacement (Action Modify with no Replacement at all, as some AWS-compatible endpoints answer)', () => {
+  const { Replacement: _omitted, ...withoutReplacement } = MODIFY_FALSE;
+
+  it('compliant: allowed by its resource type, like any possible replacement', () => {
+    const verdict = judgeChange(withoutReplacement, policy({ allowReplacement: [withoutReplacement.ResourceType as string] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'unstated-replacement' });
+  });
+
+  it('non-compliant 1: judged a possible replacement, and says honestly that CloudFormation did not say', () => {
+    const verdict = judgeChange(withoutReplacement, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'unstated-replacement', reason: RULE_MESSAGES['unstated-replacement'] });
+    expect(verdict.reason).toContain('CloudFormation did not say whether this replaces the resource');
+    expect(verdict.reason).not.toContain('CloudFormation decides at deploy time');
   });
 });
 
