@@ -108,3 +108,34 @@ describe('graph', () => {
     expect(result.stdout).toContain('class CheckStackExistence failed');
   });
 });
+
+describe('help', () => {
+  it.each([
+    ['simulate', ['simulate', '--help']],
+    ['validate', ['validate', '--help']],
+    ['plan', ['plan', '-h']],
+    ['graph', ['help', 'graph']],
+    ['run', ['run', '--help']],
+    ['run', ['run', '--input', 'x.json', '-h']],
+    ['run', ['help', 'run']],
+  ])('%s answers %j with its usage alone, exit 0', (command, argv) => {
+    {
+      const result = runCli(argv);
+
+      expect({ argv, code: result.code }).toEqual({ argv, code: 0 });
+      expect(result.stdout).toMatch(new RegExp(`^Usage:\\n  deploy-orchestrator ${command}\\b`));
+      // Only this command's usage, not the whole overview.
+      expect(result.stdout.match(/  deploy-orchestrator \w+/g)).toEqual([`  deploy-orchestrator ${command}`]);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('"help" and "--help" alone print the overview and exit 0; "help" of an unknown command exits 2', () => {
+    for (const argv of [['help'], ['--help']]) {
+      const result = runCli(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^deploy-orchestrator: deploy CloudFormation stacks safely/);
+    }
+    expect(runCli(['help', 'deploy']).code).toBe(2);
+  });
+});
