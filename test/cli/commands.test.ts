@@ -125,7 +125,7 @@ describe('help', () => {
       expect({ argv, code: result.code }).toEqual({ argv, code: 0 });
       expect(result.stdout).toMatch(new RegExp(`^Usage:\\n  deploy-orchestrator ${command}\\b`));
       // Only this command's usage, not the whole overview.
-      expect(result.stdout.match(/  deploy-orchestrator \w+/g)).toEqual([`  deploy-orchestrator ${command}`]);
+      expect(result.stdout.match(/ {2}deploy-orchestrator \w+/g)).toEqual([`  deploy-orchestrator ${command}`]);
       expect(result.stderr).toBe('');
     }
   });
