@@ -63,16 +63,12 @@ export type TemplateArgument = { TemplateBody: string } | { TemplateURL: string 
 /** The environment variable naming the bucket where templates too large for `TemplateBody` are staged. */
 export const STAGING_BUCKET_ENV = 'TEMPLATE_STAGING_BUCKET';
 
-/**
- * The template as CreateStack and CreateChangeSet take it. It is read again from the artifact rather
- * than carried in the execution's data: the data stays small (and readable in the console), and the
- * digest recorded by Prepare Deployment proves it is the template that was validated.
- */
-export async function templateArgument(deployment: Deployment): Promise<TemplateArgument> {
-  return (await stackInputs(deployment)).template;
-}
-
 export interface StackInputs {
+  /**
+   * Read again from the artifact rather than carried in the execution's data: the data stays small
+   * (and readable in the console), and the digest recorded by Prepare Deployment proves it is the
+   * template that was validated.
+   */
   template: TemplateArgument;
   /** With the real values of NoEcho parameters, for CloudFormation only: never logged, never returned to the state machine. */
   parameters: Parameter[];

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { strToU8, zipSync } from 'fflate';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { causeText, loadScenario, runScenario, type Scenario } from '../../local/sandbox/scenario';
+import { asUnixMode, withCentralEntry } from '../helpers/forged-zip';
 
 const BASE = loadScenario(path.join(__dirname, '..', '..', 'examples', 'scenarios', 'safe-update'));
 const TEMPLATE = BASE.artifact.files['template.yaml'];
@@ -23,18 +24,7 @@ function variant(change: { input?: Record<string, unknown>; files?: Record<strin
   };
 }
 
-/** A zip whose central directory entry for `name` is changed by `patch` (what a reader trusts). */
-function forged(files: Record<string, Uint8Array>, name: string, patch: (entry: DataView) => void): Uint8Array {
-  const zip = zipSync(files);
-  const data = new DataView(zip.buffer);
-  for (let at = 0; at + 46 <= zip.byteLength; at++) {
-    if (data.getUint32(at, true) === 0x02014b50 && new TextDecoder().decode(zip.subarray(at + 46, at + 46 + data.getUint16(at + 28, true))) === name) {
-      patch(new DataView(zip.buffer, at));
-      return zip;
-    }
-  }
-  throw new Error(`No entry ${name}`);
-}
+const forged = (files: Record<string, Uint8Array>, name: string, patch: (entry: DataView) => void) => withCentralEntry(zipSync(files), name, patch);
 
 const deeply = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 
@@ -50,7 +40,7 @@ const CASES: Array<[string, Scenario, RegExp]> = [
   ['a template over 1 MB', variant({ files: { 'template.yaml': `${TEMPLATE}\n#${'x'.repeat(1_000_001)}\n` } }), /templatePath "template.yaml" in .* is \d+ bytes; the limit is 1000000/],
   ['a template configuration that is not JSON', variant({ input: { templateConfigurationPath: 'config.json' }, files: { 'config.json': 'Parameters: {}' } }), /config\.json/],
   ['a template configuration naming an undeclared parameter', variant({ input: { templateConfigurationPath: 'config.json' }, files: { 'config.json': '{"Parameters":{"Nope":"1"}}' } }), /sets parameter\(s\) Nope that the template does not declare/],
-  ['a symbolic link where the template should be', variant({ raw: forged({ 'template.yaml': strToU8('/etc/passwd') }, 'template.yaml', (entry) => { entry.setUint16(4, (3 << 8) | 20, true); entry.setUint32(38, (0o120777 << 16) >>> 0, true); }) }), /templatePath "template.yaml" in .* is a symbolic link, not a file/],
+  ['a symbolic link where the template should be', variant({ raw: forged({ 'template.yaml': strToU8('/etc/passwd') }, 'template.yaml', asUnixMode(0o120777)) }), /templatePath "template.yaml" in .* is a symbolic link, not a file/],
   ['an entry with a bad CRC', variant({ raw: forged({ 'template.yaml': strToU8(TEMPLATE) }, 'template.yaml', (entry) => entry.setUint32(16, (entry.getUint32(16, true) ^ 0xff) >>> 0, true)) }), /templatePath "template.yaml" in .* fails its CRC-32 check/],
   ['an archive whose headers lie about its size', variant({ raw: forged({ 'template.yaml': new Uint8Array(3_000_000).fill(0x20) }, 'template.yaml', (entry) => entry.setUint32(24, 64, true)) }), /templatePath "template.yaml" in .* inflates to more than 1000000 bytes/],
   ['an encrypted entry', variant({ raw: forged({ 'template.yaml': strToU8(TEMPLATE) }, 'template.yaml', (entry) => entry.setUint16(8, entry.getUint16(8, true) | 1, true)) }), /templatePath "template.yaml" in .* is encrypted/],

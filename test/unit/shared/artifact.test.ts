@@ -6,6 +6,7 @@ import { AwsCallError, AwsTransientError, InvalidInputError } from '../../../fun
 import { MAX_ARTIFACT_BYTES } from '../../../functions/shared/limits';
 import { TEMPLATE, artifactZip, awsError, defaultArtifact, s3Object } from '../../helpers/aws';
 import { ARTIFACT, rejectionOf, thrownBy } from '../helpers';
+import { asUnixMode, withCentralEntry } from '../../helpers/forged-zip';
 
 const s3 = mockClient(S3Client);
 const WHERE = 's3://artifact-bucket/pipeline/source/abc123.zip';
@@ -229,24 +230,6 @@ describe('extractEntries', () => {
   });
 });
 
-/**
- * Archives that lie, built byte by byte: a well-formed zip from fflate, then one field of its
- * central directory entry changed (the directory is what a reader trusts).
- */
-function withCentralEntry(zip: Uint8Array, name: string, patch: (entry: DataView) => void): Uint8Array {
-  const copy = new Uint8Array(zip);
-  const data = new DataView(copy.buffer);
-  for (let at = 0; at + 46 <= copy.byteLength; at++) {
-    if (data.getUint32(at, true) !== 0x02014b50) continue;
-    const nameLength = data.getUint16(at + 28, true);
-    if (new TextDecoder().decode(copy.subarray(at + 46, at + 46 + nameLength)) === name) {
-      patch(new DataView(copy.buffer, at));
-      return copy;
-    }
-  }
-  throw new Error(`No central directory entry ${name}`);
-}
-
 describe('extractEntries does not trust the archive', () => {
   const want = (maxBytes = 1_000_000) => [{ path: 'template.yaml', field: 'templatePath', maxBytes }];
 
@@ -276,10 +259,7 @@ describe('extractEntries does not trust the archive', () => {
   });
 
   it('refuses a symbolic link entry, naming it', () => {
-    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8('/etc/passwd') }), 'template.yaml', (entry) => {
-      entry.setUint16(4, (3 << 8) | 20, true);
-      entry.setUint32(38, (0o120777 << 16) >>> 0, true);
-    });
+    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8('/etc/passwd') }), 'template.yaml', asUnixMode(0o120777));
 
     expect(thrownBy(() => extractEntries(zip, want(), WHERE)).message).toBe(`templatePath "template.yaml" in ${WHERE} is a symbolic link, not a file; put the file itself in the artifact.`);
   });
@@ -291,10 +271,7 @@ describe('extractEntries does not trust the archive', () => {
   });
 
   it('reads a stored (uncompressed) entry and a Unix regular file like any other', () => {
-    const zip = withCentralEntry(zipSync({ 'template.yaml': [strToU8(TEMPLATE), { level: 0 }] }), 'template.yaml', (entry) => {
-      entry.setUint16(4, (3 << 8) | 20, true);
-      entry.setUint32(38, (0o100644 << 16) >>> 0, true);
-    });
+    const zip = withCentralEntry(zipSync({ 'template.yaml': [strToU8(TEMPLATE), { level: 0 }] }), 'template.yaml', asUnixMode(0o100644));
 
     expect(new TextDecoder().decode(extractEntries(zip, want(), WHERE).get('template.yaml')?.bytes)).toBe(TEMPLATE);
   });
