@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
 import { InvalidInputError } from './errors';
+import { PROTECTED_DATA_TYPES } from './built-in-policy';
+import { patternProblem } from './policy-patterns';
 
 /** Letters, digits and hyphens, a letter first: what CloudFormation accepts in a stack name. */
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -16,15 +18,47 @@ const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be
 
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
-/**
- * Which removals and replacements a deployment may make. Each entry is a logical resource id
- * (`UsersTable`) or a resource type (`AWS::SNS::Subscription`); nothing is allowed by default.
- */
-export const SafetyPolicySchema = z.strictObject({
-  allowRemoval: z.array(z.string().min(1)).default([]),
-  allowReplacement: z.array(z.string().min(1)).default([]),
+const policyEntry = z.string({ error: 'must be a string' }).superRefine((entry, context) => {
+  const problem = patternProblem(entry);
+  if (problem) context.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
 });
+const policyList = z.array(policyEntry, { error: 'must be a list of logical ids or resource types' }).default([]);
+
+/**
+ * Which removals and replacements a deployment may make. Entries are logical ids (`UsersTable`,
+ * `Network/Subnet`) or resource types (`AWS::SNS::Subscription`), with `*` and `?`; nothing is
+ * allowed by default, `protect` beats every allow, and data-bearing types are protected built in.
+ */
+export const SafetyPolicySchema = z
+  .strictObject({
+    allowRemoval: policyList,
+    allowReplacement: policyList,
+    /** Never removed or replaced, whatever an allow list says. */
+    protect: policyList,
+    /** Built-in protected types (PROTECTED_DATA_TYPES) this deployment may remove or replace, by exact name. */
+    unprotect: z
+      .array(z.enum(Object.keys(PROTECTED_DATA_TYPES) as [string, ...string[]], { error: `must name built-in protected types: ${Object.keys(PROTECTED_DATA_TYPES).join(', ')}` }))
+      .default([]),
+    /** false: the built-in harmless replacements (HARMLESS_REPLACEMENT_TYPES) need an allow entry like any other. */
+    builtInAllowances: z.boolean({ error: 'must be true or false' }).default(true),
+    /** `allow` (default): a removal CloudFormation retains (DeletionPolicy Retain) deletes nothing and passes. */
+    retainedRemovals: z.enum(['allow', 'reject'], { error: 'must be "allow" or "reject"' }).default('allow'),
+  })
+  .superRefine((policy, context) => {
+    for (const entry of policy.protect) {
+      for (const list of ['allowRemoval', 'allowReplacement'] as const) {
+        if (policy[list].includes(entry)) {
+          context.addIssue({ code: 'custom', path: [list], message: `"${entry}" is also in protect, which always wins: remove it from one of the two lists` });
+        }
+      }
+    }
+  });
 export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
+
+/** The policy of a deployment whose input document names none: everything at its default. */
+export function defaultSafetyPolicy(): SafetyPolicy {
+  return SafetyPolicySchema.parse({});
+}
 
 export const ON_BUSY = ['fail', 'wait'] as const;
 export type OnBusy = (typeof ON_BUSY)[number];

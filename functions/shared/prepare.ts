@@ -1,4 +1,4 @@
-import { parseDeploymentInput, DEFAULTS, type DeploymentInput } from './input';
+import { parseDeploymentInput, defaultSafetyPolicy, DEFAULTS, type DeploymentInput } from './input';
 import { normaliseEntryPath } from './artifact';
 import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
@@ -50,7 +50,7 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     tags: loaded.configuration?.tags ?? [],
     capabilities: input.capabilities ?? [],
     ...(roleArn ? { roleArn } : {}),
-    safetyPolicy: input.safetyPolicy ?? { allowRemoval: [], allowReplacement: [] },
+    safetyPolicy: input.safetyPolicy ?? defaultSafetyPolicy(),
     maxWaitSeconds,
     ...deadlineFields(startedAt, maxWaitSeconds),
     onBusy: input.onBusy ?? DEFAULTS.onBusy,

@@ -1,17 +1,31 @@
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
+import { HARMLESS_REPLACEMENT_TYPES, PROTECTED_DATA_TYPES } from './built-in-policy';
 import type { SafetyPolicy } from './input';
+import { firstMatch } from './policy-patterns';
 
 /**
  * The rules that decide whether one resource change may go out. Each is a small pure function over
  * the change and the deployment's policy; its explanation lives beside it, in RULE_MESSAGES.
  * Anything not known to be safe is unsafe: an action this code has never heard of blocks the update.
  */
-export type RuleId = 'add' | 'import' | 'in-place-modify' | 'removal' | 'replacement' | 'conditional-replacement' | 'unstated-replacement' | 'dynamic' | 'unknown-action';
+export type RuleId =
+  | 'add'
+  | 'import'
+  | 'in-place-modify'
+  | 'removal'
+  | 'retained-removal'
+  | 'replacement'
+  | 'conditional-replacement'
+  | 'unstated-replacement'
+  | 'dynamic'
+  | 'unknown-action';
 
 export interface Verdict {
   safe: boolean;
   rule: RuleId;
   reason: string;
+  /** The policy entry that decided it, e.g. `safetyPolicy.allowReplacement: AWS::Lambda::*` or `built-in protected type: AWS::S3::Bucket`. */
+  matched?: string;
 }
 
 export const RULE_MESSAGES: Record<RuleId, string> = {
@@ -19,6 +33,7 @@ export const RULE_MESSAGES: Record<RuleId, string> = {
   import: 'imports an existing resource into the stack',
   'in-place-modify': 'modifies the resource in place',
   removal: 'deletes the resource',
+  'retained-removal': 'removes the resource from the stack; CloudFormation keeps it in the account (DeletionPolicy Retain)',
   replacement: 'replaces the resource (a new one is created and the old one deleted)',
   'conditional-replacement': 'may replace the resource (CloudFormation decides at deploy time)',
   'unstated-replacement': 'may replace the resource: CloudFormation did not say whether this replaces the resource, so it is judged as a possible replacement',
@@ -26,16 +41,38 @@ export const RULE_MESSAGES: Record<RuleId, string> = {
   'unknown-action': 'is an action this deployer does not know; it is not executed until a rule says it is safe',
 };
 
-/** An entry names a resource by its logical id, a nested stack's resource by its path (`Parent/Child`), or a resource type. */
-function matches(list: readonly string[], change: ResourceChange, path: string): boolean {
-  const logicalId = `${path}${change.LogicalResourceId ?? ''}`;
-  return list.some((entry) => entry === logicalId || entry === change.ResourceType);
-}
+const REPLACING: ReadonlySet<RuleId> = new Set(['replacement', 'conditional-replacement', 'unstated-replacement']);
 
-function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, path: string, field: string): Verdict {
-  const permitted = matches(list, change, path);
-  const reason = permitted ? `${RULE_MESSAGES[rule]}; allowed by safetyPolicy.${field}` : RULE_MESSAGES[rule];
-  return { safe: permitted, rule, reason };
+/**
+ * A removal or a replacement, and what may still let it through, strongest first: `protect` (the
+ * user's, then the built-in data-bearing types) blocks whatever an allow list says; a removal that
+ * CloudFormation retains deletes nothing; a built-in harmless type may be replaced; then the allow list.
+ */
+function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, path: string, field: string, policy: SafetyPolicy): Verdict {
+  const logicalPath = `${path}${change.LogicalResourceId ?? ''}`;
+  const type = change.ResourceType;
+  const retained = rule === 'removal' && change.PolicyAction === 'Retain' && policy.retainedRemovals === 'allow';
+  const protectedBy = firstMatch(policy.protect, logicalPath, type);
+  if (protectedBy) {
+    return { safe: false, rule, reason: `${RULE_MESSAGES[rule]}; protected by safetyPolicy.protect ("${protectedBy}"), which no allow list overrides`, matched: `safetyPolicy.protect: ${protectedBy}` };
+  }
+  const data = type !== undefined && Object.hasOwn(PROTECTED_DATA_TYPES, type) && !policy.unprotect.includes(type) ? PROTECTED_DATA_TYPES[type] : undefined;
+  // A retained removal keeps the data in the account: it is what protecting data-bearing types is for.
+  if (data && !retained) {
+    return {
+      safe: false,
+      rule,
+      reason: `${RULE_MESSAGES[rule]}; ${type} is protected built in (${data}). Name it in safetyPolicy.unprotect to allow this`,
+      matched: `built-in protected type: ${type}`,
+    };
+  }
+  if (retained) return { safe: true, rule: 'retained-removal', reason: RULE_MESSAGES['retained-removal'], matched: 'safetyPolicy.retainedRemovals: allow' };
+  if (REPLACING.has(rule) && policy.builtInAllowances && type !== undefined && Object.hasOwn(HARMLESS_REPLACEMENT_TYPES, type)) {
+    return { safe: true, rule, reason: `${RULE_MESSAGES[rule]}; allowed built in: ${HARMLESS_REPLACEMENT_TYPES[type]}`, matched: `built-in harmless replacement: ${type}` };
+  }
+  const entry = firstMatch(list, logicalPath, type);
+  if (entry) return { safe: true, rule, reason: `${RULE_MESSAGES[rule]}; allowed by safetyPolicy.${field} ("${entry}")`, matched: `safetyPolicy.${field}: ${entry}` };
+  return { safe: false, rule, reason: RULE_MESSAGES[rule] };
 }
 
 /** Rules for a Modify (and a drift-sync, which modifies the same way), by `Replacement`. */
@@ -44,13 +81,13 @@ function modifyVerdict(change: ResourceChange, policy: SafetyPolicy, path: strin
     case 'False':
       return { safe: true, rule: 'in-place-modify', reason: RULE_MESSAGES['in-place-modify'] };
     case 'True':
-      return allowed('replacement', policy.allowReplacement, change, path, 'allowReplacement');
+      return allowed('replacement', policy.allowReplacement, change, path, 'allowReplacement', policy);
     case undefined:
       // Some AWS-compatible endpoints leave the field out: that says nothing, so it may replace.
-      return allowed('unstated-replacement', policy.allowReplacement, change, path, 'allowReplacement');
+      return allowed('unstated-replacement', policy.allowReplacement, change, path, 'allowReplacement', policy);
     default:
       // `Conditional`, or a value this code does not know: either may replace.
-      return allowed('conditional-replacement', policy.allowReplacement, change, path, 'allowReplacement');
+      return allowed('conditional-replacement', policy.allowReplacement, change, path, 'allowReplacement', policy);
   }
 }
 
@@ -59,7 +96,7 @@ const ACTION_RULES: Record<string, (change: ResourceChange, policy: SafetyPolicy
   Import: () => ({ safe: true, rule: 'import', reason: RULE_MESSAGES.import }),
   Modify: modifyVerdict,
   SyncWithActual: modifyVerdict,
-  Remove: (change, policy, path) => allowed('removal', policy.allowRemoval, change, path, 'allowRemoval'),
+  Remove: (change, policy, path) => allowed('removal', policy.allowRemoval, change, path, 'allowRemoval', policy),
   Dynamic: () => ({ safe: false, rule: 'dynamic', reason: RULE_MESSAGES.dynamic }),
 };
 

@@ -1,3 +1,4 @@
+import { defaultSafetyPolicy } from '../../functions/shared/input';
 /**
  * Builders shared by the unit tests of the task handlers and their shared modules. They start from
  * the end-to-end helpers (test/helpers/aws.ts) and from the published responses in
@@ -45,7 +46,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }],
     tags: [{ Key: 'team', Value: 'platform' }],
     capabilities: [],
-    safetyPolicy: { allowRemoval: [], allowReplacement: [] },
+    safetyPolicy: defaultSafetyPolicy(),
     maxWaitSeconds: 3600,
     onBusy: 'fail',
     changeSetName: CHANGE_SET_NAME,

@@ -16,7 +16,7 @@ describe('parseDeploymentInput: valid documents', () => {
       sourceArtifactName: 'SourceArtifact',
       capabilities: ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'],
       cloudFormationRoleArn: ROLE_ARN,
-      safetyPolicy: { allowRemoval: ['LegacyQueue'], allowReplacement: ['AWS::SNS::Subscription', 'Child/Table'] },
+      safetyPolicy: { allowRemoval: ['LegacyQueue'], allowReplacement: ['AWS::SNS::Subscription', 'Child/Table'], protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' },
       maxWaitSeconds: 7200,
     });
 
@@ -28,7 +28,7 @@ describe('parseDeploymentInput: valid documents', () => {
   it('fills in the empty lists of a safety policy that gives only one of them', () => {
     const parsed = parseDeploymentInput(input({ safetyPolicy: { allowRemoval: ['LegacyQueue'] } }));
 
-    expect(parsed.safetyPolicy).toEqual({ allowRemoval: ['LegacyQueue'], allowReplacement: [] });
+    expect(parsed.safetyPolicy).toEqual({ allowRemoval: ['LegacyQueue'], allowReplacement: [], protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' });
   });
 
   it('accepts the names at their longest: environmentName-stackName of exactly 128 characters', () => {

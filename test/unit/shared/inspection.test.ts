@@ -1,3 +1,4 @@
+import { SafetyPolicySchema } from '../../../functions/shared/input';
 import { CloudFormationClient, DescribeChangeSetCommand, type Change } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeOffending, inspectChangeSet, rejectionMessage } from '../../../functions/shared/inspection';
@@ -79,7 +80,7 @@ describe('inspectChangeSet', () => {
     givenChanges(publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes);
 
     const inspection = await inspectChangeSet(
-      deployment({ safetyPolicy: { allowRemoval: ['Secret1'], allowReplacement: ['AWS::SecretsManager::Secret'] } }),
+      deployment({ safetyPolicy: SafetyPolicySchema.parse({ allowRemoval: ['Secret1'], allowReplacement: ['AWS::SecretsManager::Secret'], unprotect: ['AWS::SecretsManager::Secret'] }) }),
       changeSetState(),
     );
 
@@ -125,8 +126,8 @@ describe('inspectChangeSet', () => {
     cfn.on(DescribeChangeSetCommand, { ChangeSetName: ROOT.ChangeSetId }).resolves(ROOT);
     cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHILD.ChangeSetId }).resolves(replacedInChild);
 
-    const byPath = await inspectChangeSet(deployment({ safetyPolicy: { allowRemoval: [], allowReplacement: ['ChildStack/function'] } }), changeSetState({ id: ROOT.ChangeSetId! }));
-    const byBareId = await inspectChangeSet(deployment({ safetyPolicy: { allowRemoval: [], allowReplacement: ['function'] } }), changeSetState({ id: ROOT.ChangeSetId! }));
+    const byPath = await inspectChangeSet(deployment({ safetyPolicy: SafetyPolicySchema.parse({ allowReplacement: ['ChildStack/function'] }) }), changeSetState({ id: ROOT.ChangeSetId! }));
+    const byBareId = await inspectChangeSet(deployment({ safetyPolicy: SafetyPolicySchema.parse({ allowReplacement: ['function'] }) }), changeSetState({ id: ROOT.ChangeSetId! }));
 
     expect(byPath.safe).toBe(true);
     expect(byBareId.safe).toBe(false);

@@ -4,11 +4,14 @@
  */
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
 import { RULE_MESSAGES, judgeChange, replacementCauses } from '../../../functions/shared/safety-policy';
-import type { SafetyPolicy } from '../../../functions/shared/input';
+import { SafetyPolicySchema, defaultSafetyPolicy, parseDeploymentInput, type SafetyPolicy } from '../../../functions/shared/input';
 import { publishedResourceChange } from '../helpers';
 
-const NOTHING_ALLOWED: SafetyPolicy = { allowRemoval: [], allowReplacement: [] };
-const policy = (overrides: Partial<SafetyPolicy>): SafetyPolicy => ({ ...NOTHING_ALLOWED, ...overrides });
+const NOTHING_ALLOWED: SafetyPolicy = defaultSafetyPolicy();
+const policy = (overrides: Partial<SafetyPolicy>): SafetyPolicy => SafetyPolicySchema.parse(overrides);
+// The published Conditional change is a Secrets Manager secret, a built-in protected type: the
+// conditional rule is seen at work once it is unprotected.
+const SECRETS_UNPROTECTED = policy({ unprotect: ['AWS::SecretsManager::Secret'] });
 
 // Published changes, one per kind.
 const ADD = publishedResourceChange('cfn-dcs-awsdocs-add-remove.json', 'AutoScalingGroup');
@@ -54,7 +57,7 @@ describe('rule: replacement (Action Modify, Replacement True)', () => {
 
     expect(verdict.safe).toBe(true);
     expect(verdict.rule).toBe('replacement');
-    expect(verdict.reason).toBe(`${RULE_MESSAGES.replacement}; allowed by safetyPolicy.allowReplacement`);
+    expect(verdict.reason).toBe(`${RULE_MESSAGES.replacement}; allowed by safetyPolicy.allowReplacement ("MyEC2Instance")`);
   });
 
   it('compliant: a replacement allowed by its resource type', () => {
@@ -90,20 +93,20 @@ describe('rule: replacement (Action Modify, Replacement True)', () => {
 
 describe('rule: conditional-replacement (Action Modify, Replacement Conditional)', () => {
   it('compliant: a conditional replacement allowed by its logical id', () => {
-    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowReplacement: ['Secret222'] }));
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowReplacement: ['Secret222'], unprotect: ['AWS::SecretsManager::Secret'] }));
 
     expect(verdict).toMatchObject({ safe: true, rule: 'conditional-replacement' });
     expect(verdict.reason).toContain('allowed by safetyPolicy.allowReplacement');
   });
 
   it('non-compliant 1: the published Conditional secret change with nothing allowed', () => {
-    const verdict = judgeChange(MODIFY_CONDITIONAL, NOTHING_ALLOWED);
+    const verdict = judgeChange(MODIFY_CONDITIONAL, SECRETS_UNPROTECTED);
 
     expect(verdict).toEqual({ safe: false, rule: 'conditional-replacement', reason: RULE_MESSAGES['conditional-replacement'] });
   });
 
   it('non-compliant 2: allowRemoval does not allow a conditional replacement', () => {
-    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowRemoval: ['Secret222'] }));
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowRemoval: ['Secret222'], unprotect: ['AWS::SecretsManager::Secret'] }));
 
     expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
   });
@@ -131,7 +134,12 @@ describe('rule: removal (Action Remove)', () => {
   it('compliant: a removal allowed by its logical id', () => {
     const verdict = judgeChange(REMOVE, policy({ allowRemoval: ['MyEC2Instance'] }));
 
-    expect(verdict).toEqual({ safe: true, rule: 'removal', reason: `${RULE_MESSAGES.removal}; allowed by safetyPolicy.allowRemoval` });
+    expect(verdict).toEqual({
+      safe: true,
+      rule: 'removal',
+      reason: `${RULE_MESSAGES.removal}; allowed by safetyPolicy.allowRemoval ("MyEC2Instance")`,
+      matched: 'safetyPolicy.allowRemoval: MyEC2Instance',
+    });
   });
 
   it('compliant: a removal allowed by its resource type', () => {
@@ -173,7 +181,7 @@ describe('rule: dynamic (Action Dynamic)', () => {
   it('non-compliant 2: no policy list allows a Dynamic change, not even by logical id and type', () => {
     const dynamic = variant(MODIFY_FALSE, { Action: 'Dynamic' });
 
-    const verdict = judgeChange(dynamic, { allowRemoval: ['function', 'AWS::Lambda::Function'], allowReplacement: ['function', 'AWS::Lambda::Function'] });
+    const verdict = judgeChange(dynamic, policy({ allowRemoval: ['function', 'AWS::Lambda::Function'], allowReplacement: ['function', 'AWS::Lambda::Function'] }));
 
     expect(verdict).toMatchObject({ safe: false, rule: 'dynamic' });
   });
@@ -193,7 +201,7 @@ describe('rule: SyncWithActual (drift-aware change sets) follows Replacement lik
   });
 
   it('non-compliant 2: a drift sync that may replace (Replacement Conditional)', () => {
-    const verdict = judgeChange(variant(MODIFY_CONDITIONAL, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+    const verdict = judgeChange(variant(MODIFY_CONDITIONAL, { Action: 'SyncWithActual' }), SECRETS_UNPROTECTED);
 
     expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
   });
@@ -293,5 +301,77 @@ describe('replacementCauses', () => {
   it('is empty for an in-place change (RequiresRecreation Never) and for a removal (no details)', () => {
     expect(replacementCauses(MODIFY_FALSE)).toEqual([]);
     expect(replacementCauses(REMOVE)).toEqual([]);
+  });
+});
+
+describe('patterns, protection and built-in allowances', () => {
+  const change = (logicalId: string, type: string, action: 'Remove' | 'Modify', extra: Partial<ResourceChange> = {}): ResourceChange =>
+    ({ Action: action, LogicalResourceId: logicalId, ResourceType: type, ...(action === 'Modify' ? { Replacement: 'True' } : {}), ...extra }) as ResourceChange;
+
+  it.each([
+    ['a type pattern', 'AWS::Lambda::*', change('Fn', 'AWS::Lambda::Function', 'Modify'), '', true],
+    ['a custom resource pattern', 'Custom::*', change('Seed', 'Custom::DatabaseSeed', 'Modify'), '', true],
+    ['a nested path pattern', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Network/', true],
+    ['a single-character wildcard', 'Queue?', change('Queue2', 'AWS::SQS::Queue', 'Modify'), '', true],
+    ['a path pattern does not reach another nested stack', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Other/', false],
+    ['a type pattern does not name logical ids', 'AWS::Lambda::*', change('AWS', 'AWS::SQS::Queue', 'Modify'), '', false],
+  ])('allowReplacement with %s', (_case, entry, resource, path, safe) => {
+    expect(judgeChange(resource, policy({ allowReplacement: [entry] }), path).safe).toBe(safe);
+  });
+
+  it('protect beats every allow list, and names the entry that matched', () => {
+    const verdict = judgeChange(change('Orders', 'AWS::SQS::Queue', 'Remove'), policy({ allowRemoval: ['*'], protect: ['Ord*'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal', matched: 'safetyPolicy.protect: Ord*' });
+    expect(verdict.reason).toMatch(/protected by safetyPolicy.protect \("Ord\*"\), which no allow list overrides/);
+  });
+
+  it('protects the built-in data-bearing types even when an allow list names them, with the reason; unprotect lifts it by name', () => {
+    const table = change('Users', 'AWS::DynamoDB::Table', 'Modify');
+
+    const verdict = judgeChange(table, policy({ allowReplacement: ['Users'] }));
+
+    expect(verdict).toMatchObject({ safe: false, matched: 'built-in protected type: AWS::DynamoDB::Table' });
+    expect(verdict.reason).toMatch(/a replacement is a new, empty table.*Name it in safetyPolicy\.unprotect/);
+    expect(judgeChange(table, policy({ allowReplacement: ['Users'], unprotect: ['AWS::DynamoDB::Table'] })).safe).toBe(true);
+  });
+
+  it('allows the built-in harmless replacements with no entry, and not once builtInAllowances is false', () => {
+    for (const type of ['AWS::CDK::Metadata', 'AWS::ApiGateway::Deployment', 'AWS::Lambda::Version']) {
+      const replaced = change('Thing', type, 'Modify', { Replacement: 'Conditional' });
+      expect(judgeChange(replaced, NOTHING_ALLOWED)).toMatchObject({ safe: true, matched: `built-in harmless replacement: ${type}` });
+      expect(judgeChange(replaced, policy({ builtInAllowances: false })).safe).toBe(false);
+    }
+    // A harmless type may be replaced, never removed without an entry.
+    expect(judgeChange(change('Deployment', 'AWS::ApiGateway::Deployment', 'Remove'), NOTHING_ALLOWED).safe).toBe(false);
+  });
+
+  it('allows a removal CloudFormation retains (it deletes nothing), even of a data-bearing type; retainedRemovals "reject" blocks it', () => {
+    const retained = change('Archive', 'AWS::S3::Bucket', 'Remove', { PolicyAction: 'Retain' });
+
+    expect(judgeChange(retained, NOTHING_ALLOWED)).toEqual({
+      safe: true,
+      rule: 'retained-removal',
+      reason: 'removes the resource from the stack; CloudFormation keeps it in the account (DeletionPolicy Retain)',
+      matched: 'safetyPolicy.retainedRemovals: allow',
+    });
+    expect(judgeChange(retained, policy({ retainedRemovals: 'reject' })).safe).toBe(false);
+    expect(judgeChange(retained, policy({ protect: ['Archive'] })).safe).toBe(false);
+  });
+
+  it('a ReplaceAndRetain replacement is still a replacement: the stack moves to a new, empty resource', () => {
+    expect(judgeChange(change('Archive', 'AWS::S3::Bucket', 'Modify', { PolicyAction: 'ReplaceAndRetain' }), NOTHING_ALLOWED)).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it.each([
+    [{ allowRemoval: [''] }, /safetyPolicy\.allowRemoval\.0: "" is empty/],
+    [{ allowReplacement: ['My Table'] }, /safetyPolicy\.allowReplacement\.0: "My Table" is neither a logical id/],
+    [{ protect: ['AWS::'] }, /"AWS::" is neither a logical id/],
+    [{ protect: ['Users'], allowRemoval: ['Users'] }, /safetyPolicy\.allowRemoval: "Users" is also in protect, which always wins/],
+    [{ unprotect: ['AWS::SNS::Topic'] }, /safetyPolicy\.unprotect\.0: must name built-in protected types/],
+    [{ retainedRemovals: 'keep' }, /safetyPolicy\.retainedRemovals: must be "allow" or "reject"/],
+    [{ allowReplacement: 'AWS::SNS::Topic' }, /safetyPolicy\.allowReplacement: must be a list/],
+  ])('refuses a policy that cannot mean what it says: %j', (safetyPolicy, message) => {
+    expect(() => parseDeploymentInput({ environmentName: 'prod', stackName: 'app', templatePath: 't.yaml', revisionS3Bucket: 'bucket', revisionS3Key: 'a.zip', safetyPolicy })).toThrow(message);
   });
 });
