@@ -18,7 +18,7 @@ const deployedConfiguration = write('deployed.json', JSON.stringify({ Parameters
 const newConfiguration = write('prod.json', JSON.stringify({ Parameters: { BucketName: 'understanding-changesets-456' }, Tags: { team: 'data' } }));
 const inputAllowing = write(
   'deploy.json',
-  JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'bucket.yaml', safetyPolicy: { allowReplacement: ['MyS3Bucket'] } }),
+  JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'bucket.yaml', safetyPolicy: { allowReplacement: ['MyS3Bucket'], unprotect: ['AWS::S3::Bucket'] } }),
 );
 
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -62,7 +62,7 @@ describe('plan, run as a process', () => {
   });
 
   it('takes a policy file, and a --parameter beats the configuration file', () => {
-    const policy = write('policy.json', JSON.stringify({ allowReplacement: ['AWS::S3::Bucket'] }));
+    const policy = write('policy.json', JSON.stringify({ allowReplacement: ['AWS::S3::Bucket'], unprotect: ['AWS::S3::Bucket'] }));
 
     const allowed = runCli(['plan', '--deployed', BUCKET, '--template', BUCKET, '--deployed-configuration', deployedConfiguration, '--configuration', newConfiguration, '--policy', policy, '--json']);
     const unchanged = runCli(['plan', '--deployed', BUCKET, '--template', BUCKET, '--deployed-configuration', deployedConfiguration, '--configuration', newConfiguration, '--parameter', 'BucketName=understanding-changesets-123']);

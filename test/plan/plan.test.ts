@@ -24,12 +24,15 @@ describe('plan: the deployment policy judges the predicted change set', () => {
     expect(report.disclaimer).toBe(PLAN_DISCLAIMER);
   });
 
-  it('passes the same change when the policy allows it, by logical id or by type', () => {
-    const byId = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, { ...NO_POLICY, allowReplacement: ['MyS3Bucket'] });
-    const byType = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, { ...NO_POLICY, allowReplacement: ['AWS::S3::Bucket'] });
+  it('passes the same change when the policy allows it, by logical id or by type, once the bucket is unprotected', () => {
+    const allowing = (entry: string) => SafetyPolicySchema.parse({ allowReplacement: [entry], unprotect: ['AWS::S3::Bucket'] });
+    const byId = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, allowing('MyS3Bucket'));
+    const byType = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, allowing('AWS::S3::*'));
+    const stillProtected = planDeployment({ deployed: side(BUCKET, { BucketName: 'b-1' }), proposed: side(BUCKET, { BucketName: 'b-2' }) }, SafetyPolicySchema.parse({ allowReplacement: ['MyS3Bucket'] }));
 
-    expect([byId.outcome, byType.outcome]).toEqual(['pass', 'pass']);
-    expect(byId.changes[0]).toMatchObject({ verdict: 'allowed', reason: expect.stringMatching(/allowed by safetyPolicy.allowReplacement$/) });
+    expect([byId.outcome, byType.outcome, stillProtected.outcome]).toEqual(['pass', 'pass', 'blocked']);
+    expect(byId.changes[0]).toMatchObject({ verdict: 'allowed', reason: expect.stringMatching(/allowed by safetyPolicy.allowReplacement \("MyS3Bucket"\)$/) });
+    expect(stillProtected.changes[0].reason).toMatch(/AWS::S3::Bucket is protected built in/);
   });
 
   it('blocks the removal of a renamed logical id and lets the additions through', () => {
@@ -48,7 +51,9 @@ describe('plan: the deployment policy judges the predicted change set', () => {
 
     const report = planDeployment({ deployed: side(before), proposed: side(before.replace('abc', 'def')) }, NO_POLICY);
 
-    expect(report.changes[0]).toMatchObject({ replacement: 'Conditional', verdict: 'blocked', rule: 'conditional-replacement' });
+    // A possible replacement, which the built-in harmless replacements allow for CDK's metadata.
+    expect(report.changes[0]).toMatchObject({ replacement: 'Conditional', verdict: 'allowed', rule: 'conditional-replacement' });
+    expect(report.changes[0].reason).toMatch(/allowed built in/);
     expect(report.changes[0].notes).toEqual(['AWS::CDK::Metadata is not in the CloudFormation resource schemas this tool reads: any modification may replace it']);
   });
 
