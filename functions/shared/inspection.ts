@@ -2,7 +2,7 @@ import type { ResourceChange } from '@aws-sdk/client-cloudformation';
 import { allChanges, changeSetRef } from './change-sets';
 import { judgeChange, replacementCauses } from './safety-policy';
 import { MAX_CHANGES_IN_OUTPUT } from './limits';
-import type { ChangeSetState, ChangeSummary, Deployment, Inspection, OffendingChange } from './state';
+import type { ChangeSetState, ChangeSummary, DecidedChange, DecisionCounts, Deployment, Inspection, OffendingChange } from './state';
 
 function summarise(change: ResourceChange, path: string): ChangeSummary {
   return {
@@ -18,22 +18,30 @@ function summarise(change: ResourceChange, path: string): ChangeSummary {
 /** Reads every change (all pages, nested stacks too) and judges each against the deployment's safety policy. */
 export async function inspectChangeSet(deployment: Deployment, changeSet: ChangeSetState): Promise<Inspection> {
   const located = await allChanges(changeSetRef(deployment.stackName, changeSet));
-  const changes: ChangeSummary[] = [];
+  const changes: DecidedChange[] = [];
   const offending: OffendingChange[] = [];
+  const counts: DecisionCounts = { removals: 0, replacements: 0, blocked: 0 };
   for (const { path, change } of located) {
     // A change with nothing to judge is a kind this deployer does not know: unsafe until a rule says otherwise.
     // Its Type stands in for the action, so the operator sees what kind of change it was.
     const resource: ResourceChange = change.ResourceChange ?? ({ Action: change.Type ?? '(none)', LogicalResourceId: '(unknown)' } as unknown as ResourceChange);
     const summary = summarise(resource, path);
-    changes.push(summary);
     const verdict = judgeChange(resource, deployment.safetyPolicy, path);
-    if (!verdict.safe) offending.push({ ...summary, rule: verdict.rule, reason: verdict.reason, causes: replacementCauses(resource) });
+    const causes = replacementCauses(resource);
+    changes.push({ ...summary, verdict: verdict.safe ? 'allowed' : 'blocked', rule: verdict.rule, reason: verdict.reason, ...(verdict.matched ? { matched: verdict.matched } : {}), causes });
+    if (resource.Action === 'Remove') counts.removals += 1;
+    if (resource.Action === 'Modify' && resource.Replacement !== 'False') counts.replacements += 1;
+    if (!verdict.safe) {
+      counts.blocked += 1;
+      offending.push({ ...summary, rule: verdict.rule, reason: verdict.reason, causes });
+    }
   }
   const safe = offending.length === 0;
   return {
     safe,
     changeCount: changes.length,
     changes: changes.slice(0, MAX_CHANGES_IN_OUTPUT),
+    counts,
     truncated: changes.length > MAX_CHANGES_IN_OUTPUT,
     offending: offending.slice(0, MAX_CHANGES_IN_OUTPUT),
     offendingCount: offending.length,

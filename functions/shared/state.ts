@@ -106,12 +106,31 @@ export interface ChangeSetState extends PollState {
 }
 
 export interface ChangeSummary {
+  /** With the path of nested stacks it sits in: `Network/Subnet`. */
   logicalResourceId: string;
   resourceType: string;
   action: string;
   replacement?: string;
   physicalResourceId?: string;
   policyAction?: string;
+}
+
+/** One change of the decision record: what it does, the rule applied, what decided it, and the verdict. */
+export interface DecidedChange extends ChangeSummary {
+  verdict: 'allowed' | 'blocked';
+  rule: string;
+  reason: string;
+  /** The policy entry (or built-in list) that decided it, when one did. */
+  matched?: string;
+  /** The properties that force (or may force) a replacement. */
+  causes: string[];
+}
+
+/** How many changes of each kind the change set holds: the pipeline's output variables. */
+export interface DecisionCounts {
+  removals: number;
+  replacements: number;
+  blocked: number;
 }
 
 export interface OffendingChange extends ChangeSummary {
@@ -125,7 +144,9 @@ export interface OffendingChange extends ChangeSummary {
 export interface Inspection {
   safe: boolean;
   changeCount: number;
-  changes: ChangeSummary[];
+  /** The decision record: every change (at most MAX_CHANGES_IN_OUTPUT of `changeCount`) with its verdict. */
+  changes: DecidedChange[];
+  counts: DecisionCounts;
   /** True when `changes` holds only the first MAX_CHANGES_IN_OUTPUT of `changeCount`. */
   truncated: boolean;
   /** At most MAX_CHANGES_IN_OUTPUT of them; `offendingCount` counts them all. */

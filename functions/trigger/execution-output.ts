@@ -10,7 +10,10 @@ const ExecutionOutputSchema = z.object({
   deployment: z.object({ stackName: z.string(), changeSetName: z.string().optional() }).partial().optional(),
   stack: z.object({ exists: z.boolean(), action: z.string() }).partial().optional(),
   changeSet: z.object({ name: z.string() }).partial().optional(),
-  inspection: z.object({ summary: z.string() }).partial().optional(),
+  inspection: z
+    .object({ summary: z.string(), counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }) })
+    .partial()
+    .optional(),
   result: z
     .object({
       decision: z.string(),
@@ -26,7 +29,7 @@ const ExecutionOutputSchema = z.object({
 type ExecutionOutput = z.infer<typeof ExecutionOutputSchema>;
 
 /** The variables the trigger always sets when it has them; a stack output of the same name is left out. */
-export const FIXED_VARIABLE_NAMES = ['StackName', 'StackId', 'ChangeSetName', 'Decision'] as const;
+export const FIXED_VARIABLE_NAMES = ['StackName', 'StackId', 'ChangeSetName', 'Decision', 'Removals', 'Replacements', 'Blocked'] as const;
 
 export interface SuccessReport {
   summary: string;
@@ -68,8 +71,14 @@ function summaryOf(output: ExecutionOutput, executionName: string, leftOutCount:
   return parts.join(' ');
 }
 
+function counts(output: ExecutionOutput, kind: 'removals' | 'replacements' | 'blocked'): string | undefined {
+  const count = output.inspection?.counts?.[kind];
+  return count === undefined ? undefined : String(count);
+}
+
 /**
- * StackName, StackId, ChangeSetName (only when a change set was used), Decision, then every stack
+ * StackName, StackId, ChangeSetName (only when a change set was used), Decision, Removals,
+ * Replacements and Blocked (only when a change set was inspected), then every stack
  * output under its OutputKey, as CodePipeline's own CloudFormation action names them. Outputs are
  * added while the whole map stays under CodePipeline's size limit; the rest are left out and named.
  */
@@ -79,6 +88,10 @@ export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 
     StackId: output.result?.stackId,
     ChangeSetName: output.changeSet?.name,
     Decision: output.result?.decision,
+    // The decision record's counts, when a change set was inspected (a create has none).
+    Removals: counts(output, 'removals'),
+    Replacements: counts(output, 'replacements'),
+    Blocked: counts(output, 'blocked'),
   };
   const outputVariables: Record<string, string> = {};
   for (const [key, value] of Object.entries(fixed)) {

@@ -105,11 +105,20 @@ export function offendingChange(overrides: Partial<OffendingChange> = {}): Offen
 }
 
 export function unsafeInspection(offending: OffendingChange[] = [offendingChange()]): Inspection {
-  return { safe: false, changeCount: offending.length + 1, changes: [], truncated: false, offending, offendingCount: offending.length, summary: `${offending.length} unsafe` };
+  return {
+    safe: false,
+    changeCount: offending.length + 1,
+    changes: [],
+    counts: { removals: offending.filter((change) => change.action === 'Remove').length, replacements: offending.filter((change) => change.action === 'Modify').length, blocked: offending.length },
+    truncated: false,
+    offending,
+    offendingCount: offending.length,
+    summary: `${offending.length} unsafe`,
+  };
 }
 
 export function safeInspection(): Inspection {
-  return { safe: true, changeCount: 1, changes: [], truncated: false, offending: [], offendingCount: 0, summary: '1 change(s), safe' };
+  return { safe: true, changeCount: 1, changes: [], counts: { removals: 0, replacements: 0, blocked: 0 }, truncated: false, offending: [], offendingCount: 0, summary: '1 change(s), safe' };
 }
 
 /** A published DescribeChangeSet response. JSON gives dates as strings and some fields as null, which the handlers never read. */

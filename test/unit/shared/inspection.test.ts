@@ -104,8 +104,22 @@ describe('inspectChangeSet', () => {
         action: 'Modify',
         replacement: 'False',
         physicalResourceId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/my-nested-stack/d0a825a0-e4cd-xmpl-b9fb-061c69e99205',
+        verdict: 'allowed',
+        rule: 'in-place-modify',
+        reason: 'modifies the resource in place',
+        causes: [],
       },
-      { logicalResourceId: 'ChildStack/function', resourceType: 'AWS::Lambda::Function', action: 'Modify', replacement: 'False', physicalResourceId: 'my-function' },
+      {
+        logicalResourceId: 'ChildStack/function',
+        resourceType: 'AWS::Lambda::Function',
+        action: 'Modify',
+        replacement: 'False',
+        physicalResourceId: 'my-function',
+        verdict: 'allowed',
+        rule: 'in-place-modify',
+        reason: 'modifies the resource in place',
+        causes: [],
+      },
     ]);
     expect(cfn.commandCalls(DescribeChangeSetCommand).map((call) => call.args[0].input.ChangeSetName)).toEqual([ROOT.ChangeSetId, CHILD.ChangeSetId]);
   });
@@ -178,7 +192,16 @@ describe('inspectChangeSet', () => {
 
     const inspection = await inspectChangeSet(deployment(), changeSetState());
 
-    expect(inspection).toEqual({ safe: true, changeCount: 0, changes: [], truncated: false, offending: [], offendingCount: 0, summary: '0 change(s), none removes or replaces a protected resource: safe to execute.' });
+    expect(inspection).toEqual({
+      safe: true,
+      changeCount: 0,
+      changes: [],
+      counts: { removals: 0, replacements: 0, blocked: 0 },
+      truncated: false,
+      offending: [],
+      offendingCount: 0,
+      summary: '0 change(s), none removes or replaces a protected resource: safe to execute.',
+    });
   });
 
   it('names a change that lacks its fields, and finds it unsafe', async () => {
@@ -262,5 +285,27 @@ describe('inspectChangeSet: a very large rejection stays within the state payloa
     expect(message).toContain(`${MAX_CHANGES_IN_OUTPUT + 50} resource change(s) would remove or replace resources`);
     expect(message).toMatch(/… and \d+ more/);
     expect(message.length).toBeLessThan(20_000);
+  });
+});
+
+describe('the decision record', () => {
+  it('gives every change its verdict, rule and deciding entry, and counts removals, replacements and blocked changes', async () => {
+    givenChanges(publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes);
+
+    const inspection = await inspectChangeSet(deployment({ safetyPolicy: SafetyPolicySchema.parse({ allowRemoval: ['Secret1'] }) }), changeSetState());
+
+    expect(inspection.changes.map((change) => [change.logicalResourceId, change.action, change.verdict, change.rule, change.matched])).toEqual(
+      publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes!.map((change) => {
+        const resource = change.ResourceChange!;
+        if (resource.Action === 'Add') return [resource.LogicalResourceId, 'Add', 'allowed', 'add', undefined];
+        if (resource.Action === 'Remove') return [resource.LogicalResourceId, 'Remove', 'blocked', 'removal', 'built-in protected type: AWS::SecretsManager::Secret'];
+        return [resource.LogicalResourceId, 'Modify', 'blocked', 'conditional-replacement', 'built-in protected type: AWS::SecretsManager::Secret'];
+      }),
+    );
+    expect(inspection.counts).toEqual({
+      removals: inspection.changes.filter((change) => change.action === 'Remove').length,
+      replacements: inspection.changes.filter((change) => change.action === 'Modify').length,
+      blocked: inspection.offendingCount,
+    });
   });
 });

@@ -32,6 +32,13 @@ describe('output variables', () => {
     expect(leftOut).toEqual([{ key: 'Huge', reason: expect.stringContaining('122880 bytes') }]);
   });
 
+  it('puts the decision record\'s counts beside Decision when a change set was inspected, and none after a create', () => {
+    const inspected = { ...base, changeSet: { name: 'deploy-x' }, inspection: { summary: 's', counts: { removals: 1, replacements: 2, blocked: 0 } } };
+
+    expect(outputVariablesOf(inspected).outputVariables).toMatchObject({ Decision: 'UPDATED', Removals: '1', Replacements: '2', Blocked: '0' });
+    expect(Object.keys(outputVariablesOf(base).outputVariables)).not.toContain('Removals');
+  });
+
   it('never lets a stack output replace one of the trigger\'s own variables', () => {
     const { outputVariables, leftOut } = outputVariablesOf(withOutputs([{ OutputKey: 'StackName', OutputValue: 'spoofed' }]));
     expect(outputVariables.StackName).toBe('prod-my-app');
