@@ -26,7 +26,7 @@ export const PROTECTED_DATA_TYPES: Readonly<Record<string, string>> = {
   'AWS::Timestream::Table': 'a Timestream table: a replacement is a new, empty table',
 };
 
-/** Types designed to be replaced, holding no data: replacing them is allowed unless `builtInAllowances` is false. */
+/** Types designed to be replaced, holding no data: replacing or removing them is allowed unless `builtInAllowances` is false. */
 export const HARMLESS_REPLACEMENT_TYPES: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'CDK\'s metadata resource holds nothing; CDK changes it on nearly every deploy',
   'AWS::ApiGateway::Deployment': 'an API Gateway deployment is an immutable snapshot of the API, replaced on every API change',

@@ -46,7 +46,8 @@ const REPLACING: ReadonlySet<RuleId> = new Set(['replacement', 'conditional-repl
 /**
  * A removal or a replacement, and what may still let it through, strongest first: `protect` (the
  * user's, then the built-in data-bearing types) blocks whatever an allow list says; a removal that
- * CloudFormation retains deletes nothing; a built-in harmless type may be replaced; then the allow list.
+ * CloudFormation retains deletes nothing; a built-in harmless type may be replaced or removed; then
+ * the allow list.
  */
 function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, path: string, field: string, policy: SafetyPolicy): Verdict {
   const logicalPath = `${path}${change.LogicalResourceId ?? ''}`;
@@ -67,7 +68,9 @@ function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, 
     };
   }
   if (retained) return { safe: true, rule: 'retained-removal', reason: RULE_MESSAGES['retained-removal'], matched: 'safetyPolicy.retainedRemovals: allow' };
-  if (REPLACING.has(rule) && policy.builtInAllowances && type !== undefined && Object.hasOwn(HARMLESS_REPLACEMENT_TYPES, type)) {
+  // Replaced by design, holding no data, whether CloudFormation replaces them in place or a new
+  // logical id (CDK's hash suffix) removes the old one.
+  if ((REPLACING.has(rule) || rule === 'removal') && policy.builtInAllowances && type !== undefined && Object.hasOwn(HARMLESS_REPLACEMENT_TYPES, type)) {
     return { safe: true, rule, reason: `${RULE_MESSAGES[rule]}; allowed built in: ${HARMLESS_REPLACEMENT_TYPES[type]}`, matched: `built-in harmless replacement: ${type}` };
   }
   const entry = firstMatch(list, logicalPath, type);

@@ -342,8 +342,9 @@ describe('patterns, protection and built-in allowances', () => {
       expect(judgeChange(replaced, NOTHING_ALLOWED)).toMatchObject({ safe: true, matched: `built-in harmless replacement: ${type}` });
       expect(judgeChange(replaced, policy({ builtInAllowances: false })).safe).toBe(false);
     }
-    // A harmless type may be replaced, never removed without an entry.
-    expect(judgeChange(change('Deployment', 'AWS::ApiGateway::Deployment', 'Remove'), NOTHING_ALLOWED).safe).toBe(false);
+    // CDK renames a deployment on every API change: the old one is removed, which is just as harmless.
+    expect(judgeChange(change('DeploymentA1B2', 'AWS::ApiGateway::Deployment', 'Remove'), NOTHING_ALLOWED).safe).toBe(true);
+    expect(judgeChange(change('DeploymentA1B2', 'AWS::ApiGateway::Deployment', 'Remove'), policy({ builtInAllowances: false })).safe).toBe(false);
   });
 
   it('allows a removal CloudFormation retains (it deletes nothing), even of a data-bearing type; retainedRemovals "reject" blocks it', () => {
