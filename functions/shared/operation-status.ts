@@ -1,5 +1,5 @@
 import { finalPoll, nextPoll } from './polling';
-import { describeFailure, describeStack, firstFailure, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
+import { describeFailure, describeStack, firstFailure, leftBehindByUpdate, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
 import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from './errors';
 import { stackConsoleUrl, withLink } from './console-links';
 import type { Decision, Deployment, OperationResult } from './state';
@@ -44,6 +44,8 @@ export async function pollStackOperation(deployment: Deployment, previous: Opera
   }
   if (outcome === 'SUCCEEDED') {
     const outputs = stackOutputs(stack);
+    const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
+    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
     return {
       ...current,
       ...finalPoll(previous),
@@ -51,10 +53,20 @@ export async function pollStackOperation(deployment: Deployment, previous: Opera
       done: true,
       decision: kind.decision,
       outputs,
-      summary: `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`,
+      ...(warnings.length ? { warnings } : {}),
+      summary: warnings.length ? `${summary} Warning: the update's clean-up left ${warnings.length} old resource(s) behind: ${warnings.join('; ')}` : summary,
     };
   }
   throw kind.fail(failureMessage(what, status, await firstFailureIfReadable(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+}
+
+/** The update is done either way: events that cannot be read cost only the warnings. */
+async function leftBehindIfReadable(stackId: string): Promise<string[]> {
+  try {
+    return await leftBehindByUpdate(stackId);
+  } catch {
+    return [];
+  }
 }
 
 /** The verdict is already known from the status; a stack-events page that cannot be read only costs detail. */

@@ -152,3 +152,32 @@ export function describeFailure(failure: FailureEvent | undefined, stack: Stack)
   }
   return stack.StackStatusReason ? `stack status reason: ${stack.StackStatusReason}` : 'CloudFormation gave no reason in the stack events';
 }
+
+/** Statuses with which an update's clean-up says it did not delete an old resource. */
+const LEFT_BEHIND_STATUSES = new Set(['DELETE_FAILED', 'DELETE_SKIPPED']);
+
+/**
+ * What the latest update left behind: a stack can be UPDATE_COMPLETE while its clean-up failed to
+ * delete, or skipped, the old copy of a replaced or removed resource. Read from the stack's events
+ * back to the update's start; one line per resource, for the operator.
+ */
+export async function leftBehindByUpdate(stackId: string): Promise<string[]> {
+  const found: string[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_STACK_EVENT_PAGES; page++) {
+    const response = await awsCall(`CloudFormation DescribeStackEvents ${stackId}`, () =>
+      cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
+    );
+    for (const event of response.StackEvents ?? []) {
+      const isStackItself = event.PhysicalResourceId === event.StackId && event.ResourceType === 'AWS::CloudFormation::Stack';
+      if (isStackItself && event.ResourceStatus === 'UPDATE_IN_PROGRESS') return found.reverse();
+      if (!isStackItself && LEFT_BEHIND_STATUSES.has(event.ResourceStatus ?? '')) {
+        const physical = event.PhysicalResourceId ? ` [${event.PhysicalResourceId}]` : '';
+        found.push(`${event.LogicalResourceId} (${event.ResourceType})${physical} ${event.ResourceStatus}: ${event.ResourceStatusReason ?? 'no reason given'}`);
+      }
+    }
+    nextToken = response.NextToken;
+    if (!nextToken) break;
+  }
+  return found.reverse();
+}

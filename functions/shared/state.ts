@@ -175,6 +175,8 @@ export interface OperationResult extends PollState {
   summary?: string;
   /** The last status read that failed transiently; cleared by the next read that works. */
   lastReadError?: string;
+  /** Old resources the update's clean-up failed to delete or skipped (DELETE_FAILED, DELETE_SKIPPED). */
+  warnings?: string[];
 }
 
 export interface Failure {

@@ -193,3 +193,36 @@ describe('pollStackOperation: the outcome is the stack\'s, once CloudFormation a
     expect(error).not.toBeInstanceOf(AwsTransientError);
   });
 });
+
+describe('pollStackOperation: what an update left behind', () => {
+  it('lists the old resources the clean-up failed to delete or skipped, in the output and the summary', async () => {
+    givenStack(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand, { StackName: STACK_ID }).resolves(
+      eventsPage([
+        stackOwnEvent('UPDATE_COMPLETE'),
+        stackEvent('OldQueue', 'AWS::SQS::Queue', 'DELETE_FAILED', 'Access denied for sqs:DeleteQueue'),
+        stackEvent('Archive', 'AWS::S3::Bucket', 'DELETE_SKIPPED'),
+        stackOwnEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
+        stackEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_COMPLETE'),
+        stackOwnEvent('UPDATE_IN_PROGRESS', 'User Initiated'),
+        stackEvent('Older', 'AWS::SQS::Queue', 'DELETE_FAILED', 'from an earlier update'),
+      ]),
+    );
+
+    const done = await pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE);
+
+    expect(done).toMatchObject({ done: true, decision: 'UPDATED' });
+    expect(done.warnings).toEqual(['Archive (AWS::S3::Bucket) DELETE_SKIPPED: no reason given', 'OldQueue (AWS::SQS::Queue) DELETE_FAILED: Access denied for sqs:DeleteQueue']);
+    expect(done.summary).toMatch(/^Updated stack prod-app \(UPDATE_COMPLETE, 0 outputs\)\. Warning: the update's clean-up left 2 old resource\(s\) behind: Archive .*; OldQueue/);
+  });
+
+  it('an update whose events cannot be read is still reported as updated, without warnings', async () => {
+    givenStack(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const done = await pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE);
+
+    expect(done).toMatchObject({ done: true, decision: 'UPDATED' });
+    expect(done).not.toHaveProperty('warnings');
+  });
+});
