@@ -1,3 +1,4 @@
+import type { DecidedChange } from '../functions/shared/state';
 import { readableCause } from '../functions/trigger/execution-failure';
 import type { ExecutionOutput, StackOutput } from '../functions/shared/state';
 
@@ -18,6 +19,8 @@ export interface DeploymentSummary {
   path: string[];
   elapsedSeconds: number;
   notes: string[];
+  /** The decision record of an inspected change set: every change with its verdict. */
+  decision?: DecidedChange[];
 }
 
 export interface ExecutionEnd {
@@ -43,6 +46,7 @@ export function summarise(end: ExecutionEnd, stackNameHint?: string): Deployment
       changeSetName: output.changeSet?.name,
       outputs: output.result?.outputs ?? [],
       notes,
+      ...(output.inspection?.changes?.length ? { decision: output.inspection.changes } : {}),
     };
   }
   return {
@@ -76,9 +80,27 @@ export function formatSummary(summary: DeploymentSummary): string {
   for (const note of summary.notes) lines.push(`  ${note}`);
   if (summary.error) lines.push(`  Error: ${summary.error}`);
   if (summary.reason) lines.push(...summary.reason.split('\n').map((line) => `  ${line}`));
+  if (summary.decision?.length) lines.push(`  Decision (${summary.decision.length} change(s)):`, ...decisionTable(summary.decision).map((line) => `    ${line}`));
   if (summary.outputs.length) {
     lines.push('  Outputs:');
     for (const output of summary.outputs) lines.push(`    ${output.OutputKey} = ${output.OutputValue}`);
   }
   return lines.join('\n');
+}
+
+/** The decision record as a table: one change a line, what decided it last. */
+export function decisionTable(changes: DecidedChange[]): string[] {
+  const rows = [
+    ['VERDICT', 'ACTION', 'RESOURCE', 'TYPE', 'RULE', 'DECIDED BY'],
+    ...changes.map((change) => [
+      change.verdict.toUpperCase(),
+      change.replacement && change.replacement !== 'False' ? `${change.action} (Replacement ${change.replacement})` : change.action,
+      change.logicalResourceId,
+      change.resourceType,
+      change.rule,
+      change.matched ?? '-',
+    ]),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
 }
