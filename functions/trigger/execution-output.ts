@@ -11,7 +11,13 @@ const ExecutionOutputSchema = z.object({
   stack: z.object({ exists: z.boolean(), action: z.string() }).partial().optional(),
   changeSet: z.object({ name: z.string() }).partial().optional(),
   inspection: z
-    .object({ summary: z.string(), counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }) })
+    .object({
+      summary: z.string(),
+      counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }),
+      changes: z.array(z.record(z.string(), z.unknown())),
+      changeCount: z.number(),
+      truncated: z.boolean(),
+    })
     .partial()
     .optional(),
   result: z
@@ -36,6 +42,8 @@ export interface SuccessReport {
   outputVariables: Record<string, string>;
   /** Stack outputs not passed on as variables, with the reason, for the log. */
   leftOut: Array<{ key: string; reason: string }>;
+  /** The decision record of an inspected change set, for the action's output artifact. */
+  decision?: Record<string, unknown>;
 }
 
 /** Reads a SUCCEEDED execution's output into the job's summary and output variables. */
@@ -49,7 +57,9 @@ export function successReport(outputJson: string | undefined, executionName: str
     };
   }
   const { outputVariables, leftOut } = outputVariablesOf(output);
-  return { summary: summaryOf(output, executionName, leftOut.length), outputVariables, leftOut };
+  const { changes, counts: tally, changeCount, truncated } = output.inspection ?? {};
+  const decision = changes ? { stackName: output.deployment?.stackName, changeSetName: output.changeSet?.name, changeCount, truncated, counts: tally, changes } : undefined;
+  return { summary: summaryOf(output, executionName, leftOut.length), outputVariables, leftOut, ...(decision ? { decision } : {}) };
 }
 
 function parseOutput(outputJson: string | undefined): ExecutionOutput | undefined {

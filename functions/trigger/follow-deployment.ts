@@ -50,7 +50,7 @@ export async function outcomeOfExecution(execution: DescribeExecutionCommandOutp
   if (status === 'SUCCEEDED') {
     const report = successReport(execution.output, executionName);
     if (report.leftOut.length) logger.warn('Stack outputs left out of the output variables', { leftOut: report.leftOut });
-    return { kind: 'succeed', summary: report.summary, executionArn, outputVariables: report.outputVariables };
+    return { kind: 'succeed', summary: report.summary, executionArn, outputVariables: report.outputVariables, ...(report.decision ? { decision: report.decision } : {}) };
   }
   if (ENDED_WITHOUT_SUCCESS.has(status)) {
     const report = failureReport(status, execution.error, execution.cause, executionName);

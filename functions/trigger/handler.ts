@@ -8,6 +8,7 @@ import { followDeployment } from './follow-deployment';
 import { readJob, type Job } from './job-event';
 import { reportOutcome, type JobOutcome } from './job-result';
 import { startDeployment } from './start-deployment';
+import { outputArtifactOf, writeDecisionArtifact } from './output-artifact';
 
 /**
  * The CodePipeline Lambda invoke action's function. The first invocation of a job starts the
@@ -24,8 +25,16 @@ export async function handler(event: CodePipelineEvent, context?: Context): Prom
   const job = readJob(event);
   logger.appendKeys({ jobId: job.id, continuing: job.continuationToken !== undefined });
 
-  const outcome = await outcomeOf(job);
+  let outcome = await outcomeOf(job);
   if (outcome.executionArn) logger.appendKeys({ executionArn: outcome.executionArn });
+  if (outcome.kind === 'succeed' && outcome.decision !== undefined) {
+    const target = outputArtifactOf(event);
+    const problem = target ? await writeDecisionArtifact(target, outcome.decision) : undefined;
+    if (problem) {
+      logger.warn('Decision record not written', { reason: problem });
+      outcome = { ...outcome, summary: `${outcome.summary} ${problem}` };
+    }
+  }
   if (outcome.kind === 'fail') logger.warn('Failing the job', { failureType: outcome.type, reason: outcome.message });
   await reportOutcome(job.id, outcome);
 }

@@ -18,7 +18,7 @@ import { sleep } from './sleep';
 /** What the trigger tells CodePipeline at the end of an invocation. */
 export type JobOutcome =
   | { kind: 'continue'; continuationToken: string; summary: string; executionArn?: string; percentComplete?: number }
-  | { kind: 'succeed'; summary: string; executionArn: string; outputVariables: Record<string, string> }
+  | { kind: 'succeed'; summary: string; executionArn: string; outputVariables: Record<string, string>; decision?: unknown }
   | { kind: 'fail'; type: FailureType; message: string; executionArn?: string };
 
 const TRUNCATION_MARK = ' … (truncated)';

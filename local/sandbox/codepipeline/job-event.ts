@@ -16,6 +16,8 @@ export interface JobEventOptions {
   inputArtifacts: JobArtifact[];
   continuationToken?: string;
   functionName?: string;
+  /** The action's declared output artifacts, where the function may write. */
+  outputArtifacts?: Array<{ name: string; bucket: string; key: string }>;
 }
 
 /**
@@ -47,7 +49,10 @@ export function buildJobEvent(options: JobEventOptions, now: Date): CodePipeline
       revision: artifact.revision ?? null,
       location: { type: 'S3', s3Location: { bucketName: artifact.bucket, objectKey: artifact.key } },
     })),
-    outputArtifacts: [],
+    outputArtifacts: (options.outputArtifacts ?? []).map((artifact) => ({
+      name: artifact.name,
+      location: { type: 'S3', s3Location: { bucketName: artifact.bucket, objectKey: artifact.key } },
+    })),
     artifactCredentials: { ...EXAMPLE_ARTIFACT_CREDENTIALS, expirationTime: now.getTime() + CREDENTIALS_LIFETIME_MS },
     ...(options.continuationToken === undefined ? {} : { continuationToken: options.continuationToken }),
   };

@@ -19,6 +19,7 @@ export interface PipelineJobOptions {
    * invocation is at-least-once: the same job can reach the function twice, concurrently.
    */
   concurrentDeliveries?: number;
+  outputArtifacts?: Array<{ name: string; bucket: string; key: string }>;
 }
 
 /**
@@ -55,7 +56,7 @@ export async function runPipelineJob(codePipeline: CodePipelineSandbox, clock: V
     const job = codePipeline.createJob(continuationToken);
     jobs.push(job);
     const event = buildJobEvent(
-      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, continuationToken },
+      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, continuationToken, outputArtifacts: options.outputArtifacts },
       clock.now(),
     );
     const deliver = async (): Promise<void> => {
