@@ -8,5 +8,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 30000,
+  // Two workers on a two-core machine: many suites wait on child processes (the CLI, moto), not on the CPU.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/plain-summary-reporter.js'],
 };

@@ -32,7 +32,7 @@ function pollsFor(operationSeconds: number): { polls: number; waitedSeconds: num
   let state = firstPoll();
   let polls = 1;
   while (state.waitedSeconds + state.waitSeconds < operationSeconds) {
-    state = nextPoll(state, DEFAULT_MAX_WAIT_SECONDS * 24, 'bench');
+    state = nextPoll(state, { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS * 24 }, 'bench');
     polls++;
   }
   return { polls, waitedSeconds: state.waitedSeconds + state.waitSeconds };

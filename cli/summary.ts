@@ -1,6 +1,6 @@
+import type { DecidedChange } from '../functions/shared/state';
 import { readableCause } from '../functions/trigger/execution-failure';
-import type { DecisionRecord, ExecutionOutput, Inspection, StackOutput } from '../functions/shared/state';
-import { formatDecisionTable } from './decision-table';
+import type { ExecutionOutput, StackOutput } from '../functions/shared/state';
 
 /** What the command line reports at the end of a deployment, whichever way it ran. */
 export type Outcome = 'CREATED' | 'UPDATED' | 'NO_CHANGES' | 'REJECTED' | 'FAILED';
@@ -15,12 +15,12 @@ export interface DeploymentSummary {
   error?: string;
   reason?: string;
   outputs: StackOutput[];
-  /** The safety policy's decision record, when a change set was inspected (a rejected run's too). */
-  decision?: DecisionRecord;
   /** The states the execution entered, in order. */
   path: string[];
   elapsedSeconds: number;
   notes: string[];
+  /** The decision record of an inspected change set: every change with its verdict. */
+  decision?: DecidedChange[];
 }
 
 export interface ExecutionEnd {
@@ -29,16 +29,13 @@ export interface ExecutionEnd {
   output?: unknown;
   error?: string;
   cause?: string;
-  /** The inspection read from the execution's history (a rejected run has no output to read it from). */
-  inspection?: Inspection;
   path: string[];
   elapsedSeconds: number;
 }
 
 export function summarise(end: ExecutionEnd, stackNameHint?: string): DeploymentSummary {
   const output = (end.output ?? {}) as Partial<ExecutionOutput>;
-  const decision = output.inspection?.decision ?? end.inspection?.decision;
-  const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds, ...(decision ? { decision } : {}) };
+  const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds };
   if (end.status === 'SUCCEEDED') {
     const notes = [output.recreate?.note, output.result?.summary].filter((note): note is string => Boolean(note));
     return {
@@ -49,6 +46,7 @@ export function summarise(end: ExecutionEnd, stackNameHint?: string): Deployment
       changeSetName: output.changeSet?.name,
       outputs: output.result?.outputs ?? [],
       notes,
+      ...(output.inspection?.changes?.length ? { decision: output.inspection.changes } : {}),
     };
   }
   return {
@@ -82,10 +80,27 @@ export function formatSummary(summary: DeploymentSummary): string {
   for (const note of summary.notes) lines.push(`  ${note}`);
   if (summary.error) lines.push(`  Error: ${summary.error}`);
   if (summary.reason) lines.push(...summary.reason.split('\n').map((line) => `  ${line}`));
-  if (summary.decision) lines.push(...formatDecisionTable(summary.decision));
+  if (summary.decision?.length) lines.push(`  Decision (${summary.decision.length} change(s)):`, ...decisionTable(summary.decision).map((line) => `    ${line}`));
   if (summary.outputs.length) {
     lines.push('  Outputs:');
     for (const output of summary.outputs) lines.push(`    ${output.OutputKey} = ${output.OutputValue}`);
   }
   return lines.join('\n');
+}
+
+/** The decision record as a table: one change a line, what decided it last. */
+export function decisionTable(changes: DecidedChange[]): string[] {
+  const rows = [
+    ['VERDICT', 'ACTION', 'RESOURCE', 'TYPE', 'RULE', 'DECIDED BY'],
+    ...changes.map((change) => [
+      change.verdict.toUpperCase(),
+      change.replacement && change.replacement !== 'False' ? `${change.action} (Replacement ${change.replacement})` : change.action,
+      change.logicalResourceId,
+      change.resourceType,
+      change.rule,
+      change.matched ?? '-',
+    ]),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
 }

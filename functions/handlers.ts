@@ -2,7 +2,6 @@
  * Every task Lambda's handler by the name of its state in `statemachine/deploy.asl.json`: what the
  * local engine runs in place of each Lambda. A test keeps it in step with the definition.
  */
-import type { TaskHandler } from '../local/engine';
 import { handler as prepareDeployment } from './prepare-deployment/handler';
 import { handler as checkStackExistence } from './check-stack-existence/handler';
 import { handler as deleteFailedStack } from './delete-failed-stack/handler';
@@ -16,6 +15,12 @@ import { handler as inspectChangeSetChanges } from './inspect-change-set-changes
 import { handler as executeChangeSet } from './execute-change-set/handler';
 import { handler as getStackUpdateStatus } from './get-stack-update-status/handler';
 import { handler as deleteChangeSet } from './delete-change-set/handler';
+import { handler as cleanUpChangeSet } from './clean-up-change-set/handler';
+
+/** A task Lambda's handler as the local engine calls it: the state's input in, its result out. */
+// The engine hands over parsed JSON; each handler validates its own event, so the parameter is `any` here only.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TaskHandler = (event: any) => Promise<unknown>;
 
 export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Prepare Deployment': prepareDeployment,
@@ -31,4 +36,5 @@ export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Execute Change Set': executeChangeSet,
   'Get Stack Update Status': getStackUpdateStatus,
   'Delete Change Set': deleteChangeSet,
+  'Clean Up Change Set': cleanUpChangeSet,
 };

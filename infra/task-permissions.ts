@@ -9,7 +9,8 @@ export type CloudFormationAction =
   | 'CreateChangeSet'
   | 'DescribeChangeSet'
   | 'DeleteChangeSet'
-  | 'ExecuteChangeSet';
+  | 'ExecuteChangeSet'
+  | 'ListChangeSets';
 
 /** Actions whose IAM resource is the change set as well as its stack. */
 export const CHANGE_SET_ACTIONS: ReadonlySet<CloudFormationAction> = new Set([
@@ -57,13 +58,13 @@ const ARTIFACT_READER = { memorySize: 1024, timeout: Duration.minutes(2) } as co
  */
 export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
   'Prepare Deployment': { cloudFormation: [], readsArtifacts: true, knowsDefaultServiceRole: true, ...ARTIFACT_READER },
-  'Check Stack Existence': { cloudFormation: ['DescribeStacks'] },
+  'Check Stack Existence': { cloudFormation: ['DescribeStacks', 'ListChangeSets'] },
   'Delete Failed Stack': { cloudFormation: ['DeleteStack', 'DescribeStacks'], passesServiceRole: true },
   'Get Failed Stack Deletion Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
   'Create Stack': { cloudFormation: ['CreateStack'], readsArtifacts: true, stagesTemplates: true, passesServiceRole: true, ...ARTIFACT_READER },
   'Get Stack Creation Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
   'Create Change Set': {
-    cloudFormation: ['CreateChangeSet', 'DescribeChangeSet'],
+    cloudFormation: ['CreateChangeSet', 'DescribeChangeSet', 'ListChangeSets', 'DeleteChangeSet'],
     readsArtifacts: true,
     stagesTemplates: true,
     passesServiceRole: true,
@@ -72,9 +73,10 @@ export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
   'Get Change Set Creation Status': { cloudFormation: ['DescribeChangeSet'] },
   'Delete Empty Change Set': { cloudFormation: ['DeleteChangeSet', 'DescribeStacks'] },
   'Inspect Change Set Changes': { cloudFormation: ['DescribeChangeSet'] },
-  'Execute Change Set': { cloudFormation: ['ExecuteChangeSet'] },
+  'Execute Change Set': { cloudFormation: ['ExecuteChangeSet', 'DescribeStacks'] },
   'Get Stack Update Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
   'Delete Change Set': { cloudFormation: ['DeleteChangeSet'] },
+  'Clean Up Change Set': { cloudFormation: ['DescribeChangeSet', 'DeleteChangeSet'] },
 };
 
 /** Where staged templates go inside the staging bucket (functions/shared/template-source.ts). */

@@ -2,10 +2,9 @@ import './promise-polyfill';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { loadDefinitionText, substitute, placeholders } from '../statemachine/definition';
 
-/** A task Lambda's handler as the engine calls it: the state's input in, its result out. */
-// The engine hands over parsed JSON; each handler validates its own event, so the parameter is `any` here only.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TaskHandler = (event: any) => Promise<unknown>;
+import type { TaskHandler } from '../functions/handlers';
+
+export type { TaskHandler };
 
 /** One entry of the local execution's history, in the engine's own shape (the library does not export the type). */
 export type LocalEvent = NonNullable<Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value']>;

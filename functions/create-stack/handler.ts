@@ -1,11 +1,11 @@
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { cloudFormation } from '../shared/cloudformation-client';
 import { errorName, toDeploymentError } from '../shared/aws-errors';
-import { StackNotReadyError } from '../shared/errors';
+import { StackBusyError, StackBusyWaitError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { operationToken } from '../shared/names';
 import { firstPoll } from '../shared/polling';
-import { templateArgument } from '../shared/template-source';
+import { stackInputs } from '../shared/template-source';
 import { stackSettings } from '../shared/stack-settings';
 import type { Deployment, OperationResult } from '../shared/state';
 
@@ -14,14 +14,14 @@ export interface CreateStackEvent {
 }
 
 export const handler = async ({ deployment }: CreateStackEvent): Promise<OperationResult> => {
-  const template = await templateArgument(deployment);
+  const { template, parameters } = await stackInputs(deployment);
   let stackId: string | undefined;
   try {
     const response = await cloudFormation.send(
       new CreateStackCommand({
         StackName: deployment.stackName,
         ...template,
-        ...stackSettings(deployment),
+        ...stackSettings(deployment, parameters),
         Capabilities: deployment.capabilities as CreateStackCommand['input']['Capabilities'],
         RoleARN: deployment.roleArn,
         OnFailure: 'ROLLBACK',
@@ -32,9 +32,9 @@ export const handler = async ({ deployment }: CreateStackEvent): Promise<Operati
     stackId = response.StackId;
   } catch (error) {
     if (errorName(error) === 'AlreadyExistsException') {
-      throw new StackNotReadyError(
-        `Stack ${deployment.stackName} was created by someone else while this deployment ran; it was left as it is. Run the deployment again to update it.`,
-      );
+      const message = `Stack ${deployment.stackName} was created by another deployment while this one ran; it was left as it is and nothing of this deployment was created`;
+      if (deployment.onBusy === 'wait') throw new StackBusyWaitError(`${message}; waiting for it, then updating it (onBusy: wait).`);
+      throw new StackBusyError(`${message}. Run the deployment again to update it, or set "onBusy": "wait".`);
     }
     throw toDeploymentError(error, `CloudFormation CreateStack ${deployment.stackName}`);
   }

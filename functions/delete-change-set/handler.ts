@@ -2,7 +2,6 @@ import { DeploymentError } from '../shared/errors';
 import { deleteChangeSet } from '../shared/delete-change-set';
 import { rejectionMessage } from '../shared/inspection';
 import { logger } from '../shared/logger';
-import { fullLogicalId } from '../shared/safety-policy';
 import type { ChangeSetState, Deployment, Failure, Inspection } from '../shared/state';
 
 export interface DeleteChangeSetEvent {
@@ -32,7 +31,7 @@ export const handler = async ({ deployment, changeSet, inspection }: DeleteChang
   logger.warn('Change set rejected and deleted', {
     stackName: deployment.stackName,
     changeSetName: changeSet.name,
-    blocked: inspection.decision.changes.filter((change) => change.verdict === 'BLOCKED').map(fullLogicalId),
+    offending: inspection.offending.map((change) => change.logicalResourceId),
   });
   return { Error: CHANGE_SET_REJECTED, Cause: rejection };
 };

@@ -1,8 +1,9 @@
 import { ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { cloudFormation } from '../shared/cloudformation-client';
-import { awsCall } from '../shared/aws-errors';
-import { changeSetRef } from '../shared/change-sets';
-import { InvalidInputError } from '../shared/errors';
+import { errorName, toDeploymentError } from '../shared/aws-errors';
+import { changeSetRef, supersededError } from '../shared/change-sets';
+import { AwsTransientError, InvalidInputError } from '../shared/errors';
+import { describeStack } from '../shared/stacks';
 import { logger } from '../shared/logger';
 import { operationToken } from '../shared/names';
 import { firstPoll } from '../shared/polling';
@@ -21,15 +22,25 @@ export const handler = async ({ deployment, changeSet, inspection }: ExecuteChan
     throw new InvalidInputError(`Refusing to execute change set ${changeSet.name}: its inspection did not find it safe.`);
   }
   const ref = changeSetRef(deployment.stackName, changeSet);
-  await awsCall(`CloudFormation ExecuteChangeSet ${changeSet.name} on ${deployment.stackName}`, () =>
-    cloudFormation.send(
+  try {
+    await cloudFormation.send(
       new ExecuteChangeSetCommand({
         ChangeSetName: ref.changeSet,
         StackName: ref.stackName,
         ClientRequestToken: operationToken(deployment.clientRequestToken, 'execute'),
       }),
-    ),
-  );
+    );
+  } catch (error) {
+    const failure = toDeploymentError(error, `CloudFormation ExecuteChangeSet ${changeSet.name} on ${deployment.stackName}`);
+    // A retry after a lost answer (a timeout, a throttled response) finds its own execute done.
+    if (!(failure instanceof AwsTransientError) && (await executedAlready(deployment, changeSet))) {
+      logger.info('Change set was already executed', { stackName: deployment.stackName, changeSetName: changeSet.name });
+    } else if (errorName(error) === 'ChangeSetNotFoundException') {
+      throw supersededError(changeSet.name, deployment.stackName);
+    } else {
+      throw failure;
+    }
+  }
   logger.info('Change set executed', { stackName: deployment.stackName, changeSetName: changeSet.name });
   return {
     action: changeSet.type === 'CREATE' ? 'CREATE' : 'UPDATE',
@@ -37,7 +48,20 @@ export const handler = async ({ deployment, changeSet, inspection }: ExecuteChan
     stackId: changeSet.stackId ?? deployment.stackName,
     status: changeSet.type === 'CREATE' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS',
     done: false,
-    ...firstPoll(),
+    ...firstPoll(changeSet.waitedSeconds),
   };
 };
+
+/** CloudFormation records on the stack the change set it last executed. */
+async function executedAlready(deployment: Deployment, changeSet: ChangeSetState): Promise<boolean> {
+  try {
+    const stack = await describeStack(changeSet.stackId ?? deployment.stackName);
+    const executed = stack?.ChangeSetId;
+    if (!executed) return false;
+    // By ARN when CloudFormation gave us one; else by the name, which only this execution uses.
+    return changeSet.id.startsWith('arn:') ? executed === changeSet.id : executed.includes(`:changeSet/${changeSet.name}/`);
+  } catch {
+    return false;
+  }
+}
 

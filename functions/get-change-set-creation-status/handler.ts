@@ -19,7 +19,7 @@ export const handler = async ({ deployment, changeSet }: GetChangeSetCreationSta
   const polled = { ...changeSet, status, ...(statusReason ? { statusReason } : {}), ...(page.StackId ? { stackId: page.StackId } : {}) };
   if (status === 'CREATE_COMPLETE') return { ...polled, ...finalPoll(changeSet), outcome: 'READY' };
   if (IN_PROGRESS.has(status)) {
-    return { ...polled, outcome: 'PENDING', ...nextPoll(changeSet, deployment.maxWaitSeconds, `Creating change set ${changeSet.name} on ${deployment.stackName}`) };
+    return { ...polled, outcome: 'PENDING', ...nextPoll(changeSet, deployment, `Creating change set ${changeSet.name} on ${deployment.stackName}`) };
   }
   if (status === 'FAILED' && isNoChangesReason(statusReason)) return { ...polled, ...finalPoll(changeSet), outcome: 'NO_CHANGES' };
   throw new ChangeSetFailedError(

@@ -16,7 +16,7 @@ export const handler = async ({ deployment, recreate }: GetFailedStackDeletionSt
   if (status === 'DELETE_COMPLETE') return { ...recreate, ...finalPoll(recreate), deleted: true };
   // ROLLBACK_COMPLETE: the delete was accepted but has not begun yet.
   if (status === 'DELETE_IN_PROGRESS' || status === 'ROLLBACK_COMPLETE') {
-    return { ...recreate, ...nextPoll(recreate, deployment.maxWaitSeconds, `Deleting the failed stack ${deployment.stackName}`) };
+    return { ...recreate, ...nextPoll(recreate, deployment, `Deleting the failed stack ${deployment.stackName}`) };
   }
   const failure = await firstFailure(recreate.deletedStackId);
   throw new StackDeleteFailedError(

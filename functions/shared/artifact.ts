@@ -1,10 +1,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { unzipSync } from 'fflate';
 import { s3 } from './s3-client';
 import { errorName, toDeploymentError } from './aws-errors';
 import { InvalidInputError } from './errors';
 import { MAX_ARTIFACT_BYTES } from './limits';
 import type { ArtifactLocation } from './state';
+import { readDirectory, readEntry, ZipFormatError, type ZipDirectoryEntry } from './zip-reader';
 
 /** Every zip file starts with a local file header or, when empty, the end-of-central-directory record. */
 const ZIP_SIGNATURES = [
@@ -70,44 +70,38 @@ export interface ZipEntry {
   bytes: Uint8Array;
 }
 
-/** Takes entries out of a zip in memory, inflating only those asked for and refusing any larger than `maxBytes`. */
+/**
+ * Takes entries out of a zip in memory, inflating only those asked for, each to at most `maxBytes`
+ * real bytes, checking each one's CRC-32, and refusing encrypted and symbolic-link entries.
+ */
 export function extractEntries(
   zip: Uint8Array,
   wanted: Array<{ path: string; field: string; maxBytes: number }>,
   where: string,
 ): Map<string, ZipEntry> {
-  const byPath = new Map(wanted.map((entry) => [entry.path, entry]));
-  const names: string[] = [];
-  let files: Record<string, Uint8Array>;
+  let directory: ZipDirectoryEntry[];
   try {
-    files = unzipSync(zip, {
-      filter: (file) => {
-        names.push(file.name);
-        const entry = byPath.get(file.name);
-        if (!entry) return false;
-        if (file.originalSize > entry.maxBytes) {
-          throw new InvalidInputError(
-            `${entry.field} "${entry.path}" in ${where} is ${file.originalSize} bytes; the limit is ${entry.maxBytes}.`,
-          );
-        }
-        return true;
-      },
-    });
+    directory = readDirectory(zip);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`The artifact ${where} is not a readable zip file: ${error instanceof Error ? error.message : String(error)}.`);
+    throw new InvalidInputError(`The artifact ${where} is not a readable zip file: ${(error as Error).message}.`);
   }
+  const byName = new Map(directory.map((entry) => [entry.name, entry]));
   const found = new Map<string, ZipEntry>();
-  for (const entry of wanted) {
-    const bytes = files[entry.path];
-    if (!bytes) {
-      const listed = names.filter((name) => !name.endsWith('/'));
+  for (const wantedEntry of wanted) {
+    const entry = byName.get(wantedEntry.path);
+    if (!entry) {
+      const listed = directory.map((file) => file.name).filter((name) => !name.endsWith('/'));
       const sample = listed.slice(0, 20).join(', ') + (listed.length > 20 ? `, … (${listed.length} files)` : '');
       throw new InvalidInputError(
-        `${entry.field} "${entry.path}" is not in the artifact ${where}. It holds: ${sample || '(no files)'}. Fix ${entry.field} in the input document.`,
+        `${wantedEntry.field} "${wantedEntry.path}" is not in the artifact ${where}. It holds: ${sample || '(no files)'}. Fix ${wantedEntry.field} in the input document.`,
       );
     }
-    found.set(entry.path, { path: entry.path, bytes });
+    try {
+      found.set(wantedEntry.path, { path: wantedEntry.path, bytes: readEntry(zip, entry, wantedEntry.maxBytes, `${wantedEntry.field} "${wantedEntry.path}" in ${where}`) });
+    } catch (error) {
+      if (error instanceof ZipFormatError) throw new InvalidInputError(`${error.message}.`);
+      throw error;
+    }
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import { DescribeChangeSetCommand, type Change, type DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
 import { cloudFormation } from './cloudformation-client';
-import { awsCall } from './aws-errors';
+import { errorName, toDeploymentError } from './aws-errors';
+import { ChangeSetSupersededError } from './errors';
 
 /**
  * The reasons CloudFormation gives when a change set has nothing to change. Such a change set ends
@@ -18,12 +19,23 @@ export interface ChangeSetRef {
   stackName?: string;
 }
 
-/** One page of a change set: status, and the changes on that page. */
+/**
+ * One page of a change set: status, and the changes on that page. A change set of ours that is
+ * gone was deleted under the deployment, which CloudFormation does when another one is executed.
+ */
 export async function describeChangeSetPage(ref: ChangeSetRef, nextToken?: string): Promise<DescribeChangeSetCommandOutput> {
-  return awsCall(`CloudFormation DescribeChangeSet ${ref.changeSet}`, () =>
-    cloudFormation.send(
-      new DescribeChangeSetCommand({ ChangeSetName: ref.changeSet, StackName: ref.stackName, NextToken: nextToken }),
-    ),
+  try {
+    return await cloudFormation.send(new DescribeChangeSetCommand({ ChangeSetName: ref.changeSet, StackName: ref.stackName, NextToken: nextToken }));
+  } catch (error) {
+    if (errorName(error) === 'ChangeSetNotFoundException') throw supersededError(ref.changeSet, ref.stackName);
+    throw toDeploymentError(error, `CloudFormation DescribeChangeSet ${ref.changeSet}`);
+  }
+}
+
+export function supersededError(changeSet: string, stackName: string | undefined): ChangeSetSupersededError {
+  const stack = stackName ?? /:stack\/([^/]+)\//.exec(changeSet)?.[1] ?? 'the stack';
+  return new ChangeSetSupersededError(
+    `The change set ${changeSet} was deleted while this deployment ran: CloudFormation deletes a stack's other change sets when one is executed, so another deployment (or someone in the console) changed stack ${stack} meanwhile. Nothing of this deployment was executed; run it again to deploy on top of that change.`,
   );
 }
 

@@ -45,9 +45,45 @@ export class ChangeSetFailedError extends DeploymentError {
   readonly retryable = false;
 }
 
-/** A wait loop passed its limit: the stack or change set never settled. */
-export class WaitLimitExceededError extends DeploymentError {
-  override readonly name = 'WaitLimitExceededError' as const;
+/**
+ * The deployment's one budget (`maxWaitSeconds`, counted from the execution's start) ran out before
+ * anything was executed: nothing was changed, and the change set (if any) is cleaned up.
+ */
+export class DeadlineExceededError extends DeploymentError {
+  override readonly name = 'DeadlineExceededError' as const;
+  readonly retryable = false;
+}
+
+/**
+ * After CloudFormation accepted the create or the execute, the stack's final status could not be
+ * learned (the deadline passed, or its status could not be read): it may still be changing.
+ */
+export class StackOutcomeUnknownError extends DeploymentError {
+  override readonly name = 'StackOutcomeUnknownError' as const;
+  readonly retryable = false;
+}
+
+/** Another deployment holds the stack (its change set is older, or the stack is mid-operation). */
+export class StackBusyError extends DeploymentError {
+  override readonly name = 'StackBusyError' as const;
+  readonly retryable = false;
+}
+
+/**
+ * Lost the race for the stack to an older deployment, with `"onBusy": "wait"`: its own change set
+ * is already deleted, and the ASL goes back to Check Stack Existence, which waits for the stack.
+ */
+export class StackBusyWaitError extends DeploymentError {
+  override readonly name = 'StackBusyWaitError' as const;
+  readonly retryable = false;
+}
+
+/**
+ * This deployment's change set disappeared before it was executed: CloudFormation deletes a stack's
+ * other change sets when one is executed, so someone else changed the stack meanwhile.
+ */
+export class ChangeSetSupersededError extends DeploymentError {
+  override readonly name = 'ChangeSetSupersededError' as const;
   readonly retryable = false;
 }
 

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
 import { InvalidInputError } from './errors';
-import { SafetyPolicySchema } from './safety-policy-schema';
-
-// The safety policy has its own module; re-exported so existing imports keep working.
-export { SafetyPolicySchema, type SafetyPolicy } from './safety-policy-schema';
+import { PROTECTED_DATA_TYPES } from './built-in-policy';
+import { patternProblem } from './policy-patterns';
 
 /** Letters, digits and hyphens, a letter first: what CloudFormation accepts in a stack name. */
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -19,6 +17,51 @@ const namePart = z
 const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
 
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
+
+const policyEntry = z.string({ error: 'must be a string' }).superRefine((entry, context) => {
+  const problem = patternProblem(entry);
+  if (problem) context.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
+});
+const policyList = z.array(policyEntry, { error: 'must be a list of logical ids or resource types' }).default([]);
+
+/**
+ * Which removals and replacements a deployment may make. Entries are logical ids (`UsersTable`,
+ * `Network/Subnet`) or resource types (`AWS::SNS::Subscription`), with `*` and `?`; nothing is
+ * allowed by default, `protect` beats every allow, and data-bearing types are protected built in.
+ */
+export const SafetyPolicySchema = z
+  .strictObject({
+    allowRemoval: policyList,
+    allowReplacement: policyList,
+    /** Never removed or replaced, whatever an allow list says. */
+    protect: policyList,
+    /** Built-in protected types (PROTECTED_DATA_TYPES) this deployment may remove or replace, by exact name. */
+    unprotect: z
+      .array(z.enum(Object.keys(PROTECTED_DATA_TYPES) as [string, ...string[]], { error: `must name built-in protected types: ${Object.keys(PROTECTED_DATA_TYPES).join(', ')}` }))
+      .default([]),
+    /** false: the built-in harmless replacements (HARMLESS_REPLACEMENT_TYPES) need an allow entry like any other. */
+    builtInAllowances: z.boolean({ error: 'must be true or false' }).default(true),
+    /** `allow` (default): a removal CloudFormation retains (DeletionPolicy Retain) deletes nothing and passes. */
+    retainedRemovals: z.enum(['allow', 'reject'], { error: 'must be "allow" or "reject"' }).default('allow'),
+  })
+  .superRefine((policy, context) => {
+    for (const entry of policy.protect) {
+      for (const list of ['allowRemoval', 'allowReplacement'] as const) {
+        if (policy[list].includes(entry)) {
+          context.addIssue({ code: 'custom', path: [list], message: `"${entry}" is also in protect, which always wins: remove it from one of the two lists` });
+        }
+      }
+    }
+  });
+export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
+
+/** The policy of a deployment whose input document names none: everything at its default. */
+export function defaultSafetyPolicy(): SafetyPolicy {
+  return SafetyPolicySchema.parse({});
+}
+
+export const ON_BUSY = ['fail', 'wait'] as const;
+export type OnBusy = (typeof ON_BUSY)[number];
 
 /** The state machine's input: the document in S3 named by `UserParameters`, or typed by hand. */
 export const DeploymentInputSchema = z.strictObject({
@@ -41,12 +84,14 @@ export const DeploymentInputSchema = z.strictObject({
     .number()
     .int('must be a whole number of seconds')
     .min(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`)
-    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS}`)
+    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS} (CodePipeline stops a Lambda action after 24 hours)`)
     .optional(),
+  /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
+  onBusy: z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' }).optional(),
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 
-export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS } as const;
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail' } as const;
 
 /** Validates an input document and returns it typed, or throws one error naming every bad field. */
 export function parseDeploymentInput(raw: unknown): DeploymentInput {

@@ -21,19 +21,26 @@ export const FIRST_POLL_WAIT_SECONDS = 5;
 export const POLL_BACKOFF_RATE = 2;
 /** ... up to this cap, so a long update costs a few state transitions a minute and no more. */
 export const MAX_POLL_WAIT_SECONDS = 30;
-/** Default limit on the total time one wait loop may take before the deployment fails. */
+/** Default budget of one whole deployment, counted from the execution's start. */
 export const DEFAULT_MAX_WAIT_SECONDS = 3600;
-/** Bounds on the limit an input document may set. */
+/** Bounds on the budget an input document may set. */
 export const MIN_MAX_WAIT_SECONDS = 60;
-export const MAX_MAX_WAIT_SECONDS = 86_400;
+/**
+ * CodePipeline fails a Lambda invoke action after 24 hours; the budget stops an hour short, so the
+ * clean-up after a missed deadline and the trigger's report still reach the pipeline in time.
+ */
+export const MAX_MAX_WAIT_SECONDS = 82_800;
+/** The state machine's own TimeoutSeconds: the largest budget plus time to clean up and report. */
+export const EXECUTION_TIMEOUT_SECONDS = 84_600;
 
 /** How many resource changes the inspection keeps in the execution's data (the 256 KiB payload limit). */
 export const MAX_CHANGES_IN_OUTPUT = 200;
-/**
- * Bytes of JSON the decision record may take in the execution's data. Step Functions refuses a
- * state's data above 256 KiB, and the record shares it with the deployment, the stack outputs and
- * the rest; changes past this budget are left out of the list (the counts still count them).
- */
-export const MAX_DECISION_RECORD_BYTES = 96 * 1024;
 /** How many stack events are read to find the first failure of an operation. */
 export const MAX_STACK_EVENT_PAGES = 10;
+
+/** Pages of ListChangeSets read to find other deployments' lock records (a stack rarely has more than a few). */
+export const MAX_CHANGE_SET_LIST_PAGES = 10;
+/** A lock record this long past its deployment's deadline belongs to a deployment that is no longer running. */
+export const STALE_LOCK_GRACE_SECONDS = 900;
+/** Arrays and mappings nested deeper than this are no template (real ones nest a dozen levels at most). */
+export const MAX_TEMPLATE_NESTING = 100;

@@ -12,8 +12,11 @@ function alphabetSafe(executionName: string): string {
   return executionName.replace(/[^A-Za-z0-9-]/g, '-');
 }
 
+/** Every change set this deployer makes starts with it: with its description, it marks a lock record. */
+export const CHANGE_SET_NAME_PREFIX = 'deploy-';
+
 export function changeSetNameFor(executionName: string): string {
-  return `deploy-${alphabetSafe(executionName)}`.slice(0, MAX_CHANGE_SET_NAME_LENGTH);
+  return `${CHANGE_SET_NAME_PREFIX}${alphabetSafe(executionName)}`.slice(0, MAX_CHANGE_SET_NAME_LENGTH);
 }
 
 export function clientRequestTokenFor(executionName: string): string {

@@ -1,8 +1,10 @@
 import { finalPoll, nextPoll } from './polling';
-import { describeFailure, describeStack, firstFailure, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
-import { AwsCallError, StackCreateFailedError, StackUpdateFailedError } from './errors';
+import { describeFailure, describeStack, firstFailure, leftBehindByUpdate, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
+import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from './errors';
+import { stackConsoleUrl, withLink } from './console-links';
 import type { Decision, Deployment, OperationResult } from './state';
 import type { Stack } from '@aws-sdk/client-cloudformation';
+
 
 export interface OperationKind {
   /** What the operator reads, e.g. "Creating stack prod-app". */
@@ -17,29 +19,71 @@ export interface OperationKind {
 /**
  * One poll of a running create or update: still running → the pacing of the next poll; done → the
  * decision and the stack's outputs; failed → the first failing resource and its reason.
+ *
+ * CloudFormation has accepted the operation by now, so the stack's own status is the outcome: a
+ * read that fails transiently is polled again, until the deployment's budget runs out; anything
+ * that leaves the outcome unknown is a StackOutcomeUnknownError, never a plain failure.
  */
 export async function pollStackOperation(deployment: Deployment, previous: OperationResult, kind: OperationKind): Promise<OperationResult> {
   const what = kind.describe(deployment.stackName);
-  const stack = await describeStack(previous.stackId);
-  if (!stack) throw new AwsCallError(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
+  const outcomeUnknown = (message: string) => new StackOutcomeUnknownError(outcomeUnknownMessage(deployment, previous, message));
+  let stack: Stack | undefined;
+  try {
+    stack = await describeStack(previous.stackId);
+  } catch (error) {
+    if (!(error instanceof AwsTransientError)) throw outcomeUnknown(`Its status could not be read: ${(error as Error).message}`);
+    const { lastReadError: _previousError, ...rest } = previous;
+    return { ...rest, lastReadError: error.message, done: false, ...nextPoll(previous, deployment, what, outcomeUnknown) };
+  }
+  if (!stack) throw kind.fail(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
   const status = stack.StackStatus ?? 'UNKNOWN';
   const outcome = operationOutcome(status, kind.successStatuses);
+  const { lastReadError: _readError, ...current } = previous;
   if (outcome === 'RUNNING') {
-    return { ...previous, status, done: false, ...nextPoll(previous, deployment.maxWaitSeconds, what) };
+    return { ...current, status, done: false, ...nextPoll(previous, deployment, what, outcomeUnknown) };
   }
   if (outcome === 'SUCCEEDED') {
     const outputs = stackOutputs(stack);
+    const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
+    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
     return {
-      ...previous,
+      ...current,
       ...finalPoll(previous),
       status,
       done: true,
       decision: kind.decision,
       outputs,
-      summary: `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`,
+      ...(warnings.length ? { warnings } : {}),
+      summary: warnings.length ? `${summary} Warning: the update's clean-up left ${warnings.length} old resource(s) behind: ${warnings.join('; ')}` : summary,
     };
   }
-  throw kind.fail(failureMessage(what, status, await firstFailure(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+  throw kind.fail(failureMessage(what, status, await firstFailureIfReadable(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+}
+
+/** The update is done either way: events that cannot be read cost only the warnings. */
+async function leftBehindIfReadable(stackId: string): Promise<string[]> {
+  try {
+    return await leftBehindByUpdate(stackId);
+  } catch {
+    return [];
+  }
+}
+
+/** The verdict is already known from the status; a stack-events page that cannot be read only costs detail. */
+async function firstFailureIfReadable(stackId: string): Promise<FailureEvent | undefined> {
+  try {
+    return await firstFailure(stackId);
+  } catch {
+    return undefined;
+  }
+}
+
+function outcomeUnknownMessage(deployment: Deployment, previous: OperationResult, why: string): string {
+  return (
+    `Stack ${deployment.stackName} may still be changing: CloudFormation accepted the ${previous.action === 'CREATE' ? 'create' : 'update'}, ` +
+    `but its final status is not known. ${why} Last known status: ${previous.status}. ` +
+    `Look at ${withLink('the stack', stackConsoleUrl(previous.stackId))} in the CloudFormation console before deploying again.`
+  );
 }
 
 function failureMessage(what: string, status: string, failure: FailureEvent | undefined, stack: Stack, advice: string): string {

@@ -1,80 +1,42 @@
 /**
- * The entries of a safety policy's lists. An entry names resources in one of two ways:
- *
- * - a logical id, or a nested stack's resource by its path: `UsersTable`, `Network/Subnet`;
- * - a resource type: `AWS::DynamoDB::Table`, `Custom::Seeder` (anything with `::`).
- *
- * Both may use `*` (any run of characters, `/` and `::` included) and `?` (exactly one character);
- * there are no other wildcards. An entry is checked once, when the input is read, so that one
- * which can never match anything (a typo such as `Users-Table`, a regular expression, an empty
- * string) is an error at once instead of a silent no-op at inspection time.
+ * Entries of a safety policy list: a logical id (`UsersTable`), a nested stack's resource by its
+ * path (`Network/Subnet`) or a resource type (`AWS::SNS::Topic`), each of which may use `*` (any run
+ * of characters, `/` included) and `?` (any one character): `Network/*`, `AWS::Lambda::*`, `Custom::*`.
  */
 
-export type PatternKind = 'resource' | 'type';
+/** What an entry may look like: logical id segments joined by `/`, or a type of `::`-joined segments. */
+const LOGICAL_PATH = /^[A-Za-z0-9*?]+(\/[A-Za-z0-9*?]+)*$/;
+const RESOURCE_TYPE = /^[A-Za-z0-9*?]+(::[A-Za-z0-9*?]+){1,2}$/;
 
-export interface CompiledPattern {
-  entry: string;
-  kind: PatternKind;
-  regex: RegExp;
-}
-
-/**
- * CloudFormation logical ids are letters and digits only; a nested path joins them with `/`.
- * Wildcards may stand anywhere a character may.
- */
-const RESOURCE_PATTERN = /^[A-Za-z0-9*?]+(\/[A-Za-z0-9*?]+)*$/;
-/**
- * `Vendor::Service::Resource` (AWS, Alexa, third-party registry types, `::MODULE` types) or
- * `Custom::Name`; custom type names also allow `_`, `@` and `-`.
- */
-const TYPE_PATTERN = /^[A-Za-z0-9_@*?-]+(::[A-Za-z0-9_@*?-]+){1,3}$/;
-
-export function patternKind(entry: string): PatternKind {
-  return entry.includes('::') ? 'type' : 'resource';
-}
-
-/**
- * Why an entry can never match anything, in words that say how to fix it; undefined when it is a
- * well-formed logical id, nested path or type pattern.
- */
+/** Why an entry can never match anything, or undefined when it is well formed. */
 export function patternProblem(entry: string): string | undefined {
-  if (entry.trim() === '') return 'is empty; name a logical id (UsersTable), a nested path (Network/Subnet) or a resource type (AWS::S3::Bucket)';
-  if (entry !== entry.trim()) return 'has leading or trailing spaces; remove them';
-  if (patternKind(entry) === 'type') {
-    return TYPE_PATTERN.test(entry)
-      ? undefined
-      : 'is not a resource type pattern: write Vendor::Service::Resource (AWS::Lambda::Function, AWS::Lambda::*, Custom::*); * and ? are the only wildcards';
+  if (entry.trim() === '') return 'is empty';
+  if (entry !== entry.trim()) return 'has spaces around it';
+  if (!LOGICAL_PATH.test(entry) && !RESOURCE_TYPE.test(entry)) {
+    return 'is neither a logical id (letters and digits, "Parent/Child" for a nested stack\'s resource) nor a resource type like "AWS::SNS::Topic" (either may use * and ?)';
   }
-  if (entry.includes(':')) return 'is not a resource type: resource types separate their parts with "::" (AWS::S3::Bucket)';
-  if (entry.startsWith('/') || entry.endsWith('/') || entry.includes('//')) {
-    return 'is not a nested path: join logical ids with single "/" (Network/Subnet, Network/*)';
+  return undefined;
+}
+
+function toRegExp(entry: string): RegExp {
+  const body = entry.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** Whether an entry names this resource: by its logical id path, or by its type. */
+export function entryMatches(entry: string, logicalPath: string, resourceType: string | undefined): boolean {
+  let pattern = compiled.get(entry);
+  if (!pattern) {
+    pattern = toRegExp(entry);
+    compiled.set(entry, pattern);
   }
-  return RESOURCE_PATTERN.test(entry)
-    ? undefined
-    : 'is not a logical id: CloudFormation logical ids have only letters and digits (a nested resource is Parent/Child); * and ? are the only wildcards';
+  // A type entry (it has "::") names types; any other entry names logical ids.
+  return entry.includes('::') ? resourceType !== undefined && pattern.test(resourceType) : pattern.test(logicalPath);
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-}
-
-/** Compiles a well-formed entry (check it with `patternProblem` first). */
-export function compilePattern(entry: string): CompiledPattern {
-  const source = [...entry].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : escapeRegex(char))).join('');
-  return { entry, kind: patternKind(entry), regex: new RegExp(`^${source}$`) };
-}
-
-/** Whether a pattern (or a plain name) names a resource with this full logical id (`Parent/Child`) and type. */
-export function patternMatches(pattern: CompiledPattern, resource: { id: string; type: string }): boolean {
-  return pattern.regex.test(pattern.kind === 'type' ? resource.type : resource.id);
-}
-
-/** Whether a type pattern covers a given type name (`AWS::RDS::*` covers `AWS::RDS::DBCluster`). */
-export function patternCoversType(pattern: CompiledPattern, type: string): boolean {
-  return pattern.kind === 'type' && pattern.regex.test(type);
-}
-
-/** The first entry of a list that names the resource, or undefined. */
-export function firstMatch(patterns: readonly CompiledPattern[], resource: { id: string; type: string }): CompiledPattern | undefined {
-  return patterns.find((pattern) => patternMatches(pattern, resource));
+/** The first entry of a list that names this resource. */
+export function firstMatch(list: readonly string[], logicalPath: string, resourceType: string | undefined): string | undefined {
+  return list.find((entry) => entryMatches(entry, logicalPath, resourceType));
 }

@@ -1,7 +1,6 @@
-import { parseDeploymentInput, DEFAULTS, type DeploymentInput } from './input';
-import { DEFAULT_SAFETY_POLICY } from './safety-policy-schema';
+import { parseDeploymentInput, defaultSafetyPolicy, DEFAULTS, type DeploymentInput } from './input';
 import { normaliseEntryPath } from './artifact';
-import { loadTemplate, type LoadedTemplate, type TemplateSource } from './template-source';
+import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
 import type { Deployment, Parameter } from './state';
@@ -15,9 +14,14 @@ export interface ValidatedInput {
   source: TemplateSource;
 }
 
-/** Checks the input document alone: its fields, and that its paths stay inside the artifact. */
-export function validateInput(rawInput: unknown): ValidatedInput {
+/**
+ * Checks the input document alone: its fields, that its paths stay inside the artifact, and (when
+ * `runningArn`, any ARN of the account running the deployment, says which account that is) that
+ * the service role is of that account.
+ */
+export function validateInput(rawInput: unknown, runningArn?: string): ValidatedInput {
   const input = parseDeploymentInput(rawInput);
+  checkRoleAccount(input.cloudFormationRoleArn, runningArn);
   const templatePath = normaliseEntryPath(input.templatePath, 'templatePath');
   const templateConfigurationPath = input.templateConfigurationPath
     ? normaliseEntryPath(input.templateConfigurationPath, 'templateConfigurationPath')
@@ -31,21 +35,25 @@ export function validateInput(rawInput: unknown): ValidatedInput {
 }
 
 /** What will be deployed, from a validated input and the template read from its artifact. */
-export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string): Deployment {
+export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string, startedAt?: string): Deployment {
   const parameters = loaded.configuration?.parameters ?? [];
   checkParametersDeclared(parameters, loaded.template, source.templateConfigurationPath);
   const roleArn = input.cloudFormationRoleArn ?? (process.env[DEFAULT_ROLE_ENV] || undefined);
+  const maxWaitSeconds = input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds;
   return {
     environmentName: input.environmentName,
     stackName: `${input.environmentName}-${input.stackName}`,
     ...source,
     template: loaded.summary,
-    parameters,
+    // NoEcho values stay out of the execution's data (input, output, history, validate --json).
+    parameters: maskNoEcho(parameters, loaded.template),
     tags: loaded.configuration?.tags ?? [],
     capabilities: input.capabilities ?? [],
     ...(roleArn ? { roleArn } : {}),
-    safetyPolicy: input.safetyPolicy ?? DEFAULT_SAFETY_POLICY,
-    maxWaitSeconds: input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds,
+    safetyPolicy: input.safetyPolicy ?? defaultSafetyPolicy(),
+    maxWaitSeconds,
+    ...deadlineFields(startedAt, maxWaitSeconds),
+    onBusy: input.onBusy ?? DEFAULTS.onBusy,
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),
   };
@@ -55,9 +63,16 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
  * Validates everything a deployment needs before anything is touched: the input document, the
  * artifact, the template and its configuration. Bad input fails here, having changed nothing.
  */
-export async function prepareDeployment(rawInput: unknown, executionName: string): Promise<Deployment> {
-  const validated = validateInput(rawInput);
-  return buildDeployment(validated, await loadTemplate(validated.source), executionName);
+export async function prepareDeployment(rawInput: unknown, executionName: string, startedAt?: string, runningArn?: string): Promise<Deployment> {
+  const validated = validateInput(rawInput, runningArn);
+  return buildDeployment(validated, await loadTemplate(validated.source), executionName, startedAt);
+}
+
+/** The deployment's start and deadline, when the execution's start time is known and readable. */
+function deadlineFields(startedAt: string | undefined, maxWaitSeconds: number): { startedAt?: string; deadline?: string } {
+  const start = startedAt ? Date.parse(startedAt) : Number.NaN;
+  if (!Number.isFinite(start)) return {};
+  return { startedAt: new Date(start).toISOString(), deadline: new Date(start + maxWaitSeconds * 1000).toISOString() };
 }
 
 /** A parameter the template does not declare is a typo CloudFormation would reject only after the create started. */
@@ -69,4 +84,23 @@ function checkParametersDeclared(parameters: Parameter[], template: CloudFormati
       `The template configuration "${where}" sets parameter(s) ${unknown.join(', ')} that the template does not declare (it declares: ${[...declared].join(', ') || 'none'}).`,
     );
   }
+}
+
+/** The account in an ARN (`arn:partition:service:region:account:...`), when it has one. */
+function accountOf(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * CloudFormation takes only a service role of the account it deploys into. A role of another
+ * account would pass the schema and fail later, obscurely, at CreateStack or CreateChangeSet.
+ */
+function checkRoleAccount(roleArn: string | undefined, runningArn: string | undefined): void {
+  const roleAccount = accountOf(roleArn);
+  const deployAccount = accountOf(runningArn);
+  if (!roleAccount || !deployAccount || roleAccount === deployAccount) return;
+  throw new InvalidInputError(
+    `Invalid deployment input: cloudFormationRoleArn "${roleArn}" is a role of account ${roleAccount}, but this deployment runs in account ${deployAccount}. CloudFormation can only use a service role of the account it deploys into: name a role of account ${deployAccount}, or leave cloudFormationRoleArn out to use the orchestrator's own.`,
+  );
 }

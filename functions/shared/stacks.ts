@@ -67,12 +67,17 @@ export function decideForExistingStack(stackName: string, status: string): Stack
   }
   const advice = BLOCKED_ADVICE[status];
   if (advice) throw new StackNotReadyError(advice(stackName));
-  if (status.endsWith('_IN_PROGRESS')) {
+  if (isBusyStatus(status)) {
     throw new StackNotReadyError(
       `Stack ${stackName} is busy (${status}): another operation is running on it. Wait until it finishes, then run the deployment again.`,
     );
   }
   throw new StackNotReadyError(`Stack ${stackName} is in status ${status}, which this deployer does not change. Resolve it in the CloudFormation console, then run the deployment again.`);
+}
+
+/** An operation is running on the stack; REVIEW_IN_PROGRESS is an idle shell, not an operation. */
+export function isBusyStatus(status: string): boolean {
+  return status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
 }
 
 export type OperationOutcome = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -105,26 +110,34 @@ export interface FailureEvent {
   reason: string;
 }
 
-/**
- * The first resource that failed in the stack's latest operation: its events are read newest first
- * back to the operation's start, and the oldest failure is the cause (later ones are its consequences).
- */
-export async function firstFailure(stackId: string): Promise<FailureEvent | undefined> {
-  const failures: StackEvent[] = [];
+function isStackItself(event: StackEvent): boolean {
+  return event.PhysicalResourceId === event.StackId && event.ResourceType === 'AWS::CloudFormation::Stack';
+}
+
+/** The stack's events, newest first, back to the stack's own event that started its latest operation. */
+async function* eventsOfLatestOperation(stackId: string, startStatuses: ReadonlySet<string>): AsyncGenerator<StackEvent> {
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_STACK_EVENT_PAGES; page++) {
     const response = await awsCall(`CloudFormation DescribeStackEvents ${stackId}`, () =>
       cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
     );
     for (const event of response.StackEvents ?? []) {
-      const isStackItself = event.PhysicalResourceId === event.StackId && event.ResourceType === 'AWS::CloudFormation::Stack';
-      if (isStackItself && OPERATION_START_STATUSES.has(event.ResourceStatus ?? '')) {
-        return pickRootCause(failures);
-      }
-      if (!isStackItself && (event.ResourceStatus ?? '').endsWith('_FAILED')) failures.push(event);
+      if (isStackItself(event) && startStatuses.has(event.ResourceStatus ?? '')) return;
+      yield event;
     }
     nextToken = response.NextToken;
-    if (!nextToken) break;
+    if (!nextToken) return;
+  }
+}
+
+/**
+ * The first resource that failed in the stack's latest operation: its events are read newest first
+ * back to the operation's start, and the oldest failure is the cause (later ones are its consequences).
+ */
+export async function firstFailure(stackId: string): Promise<FailureEvent | undefined> {
+  const failures: StackEvent[] = [];
+  for await (const event of eventsOfLatestOperation(stackId, OPERATION_START_STATUSES)) {
+    if (!isStackItself(event) && (event.ResourceStatus ?? '').endsWith('_FAILED')) failures.push(event);
   }
   return pickRootCause(failures);
 }
@@ -146,4 +159,25 @@ export function describeFailure(failure: FailureEvent | undefined, stack: Stack)
     return `${failure.logicalResourceId} (${failure.resourceType}) ${failure.status}: ${failure.reason}`;
   }
   return stack.StackStatusReason ? `stack status reason: ${stack.StackStatusReason}` : 'CloudFormation gave no reason in the stack events';
+}
+
+/** Statuses with which an update's clean-up says it did not delete an old resource. */
+const LEFT_BEHIND_STATUSES = new Set(['DELETE_FAILED', 'DELETE_SKIPPED']);
+const UPDATE_START: ReadonlySet<string> = new Set(['UPDATE_IN_PROGRESS']);
+
+/**
+ * What the latest update left behind: a stack can be UPDATE_COMPLETE while its clean-up failed to
+ * delete, or skipped, the old copy of a replaced or removed resource. Read from the stack's events
+ * back to the update's start; one line per resource, for the operator.
+ */
+export async function leftBehindByUpdate(stackId: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const event of eventsOfLatestOperation(stackId, UPDATE_START)) {
+    if (!isStackItself(event) && LEFT_BEHIND_STATUSES.has(event.ResourceStatus ?? '')) {
+      const physical = event.PhysicalResourceId ? ` [${event.PhysicalResourceId}]` : '';
+      found.push(`${event.LogicalResourceId} (${event.ResourceType})${physical} ${event.ResourceStatus}: ${event.ResourceStatusReason ?? 'no reason given'}`);
+    }
+  }
+  // Oldest first, as they happened.
+  return found.reverse();
 }

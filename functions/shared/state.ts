@@ -7,11 +7,11 @@
  *   $.stack      Check Stack Existence        whether the stack existed and what to do with it
  *   $.recreate   Delete Failed Stack (+ loop) the ROLLBACK_COMPLETE stack deleted before a fresh create
  *   $.changeSet  Create Change Set (+ loop)   the change set and its creation status
- *   $.inspection Inspect Change Set Changes   the decision record: every change and its verdict
+ *   $.inspection Inspect Change Set Changes   every change, and the ones that remove or replace
  *   $.result     the stack operation and its end: decision, status, stack outputs
  *   $.failure    { Error, Cause } when the deployment failed
  */
-import type { SafetyPolicy } from './input';
+import type { OnBusy, SafetyPolicy } from './input';
 
 export interface Parameter {
   ParameterKey: string;
@@ -34,6 +34,8 @@ export interface TemplateSummary {
   bytes: number;
   sha256: string;
   resourceCount: number;
+  /** SHA-256 of the template configuration file: the file read again at create time must be this one. */
+  configurationSha256?: string;
 }
 
 export interface Deployment {
@@ -44,12 +46,20 @@ export interface Deployment {
   templatePath: string;
   templateConfigurationPath?: string;
   template: TemplateSummary;
+  /** The template configuration's parameters; the value of a NoEcho parameter shows as MASKED_VALUE. */
   parameters: Parameter[];
   tags: Tag[];
   capabilities: string[];
   roleArn?: string;
   safetyPolicy: SafetyPolicy;
+  /** The budget of the whole deployment in seconds, counted from `startedAt`. */
   maxWaitSeconds: number;
+  /** When the execution started (ISO 8601), as Step Functions says; absent when the handler was called alone. */
+  startedAt?: string;
+  /** `startedAt + maxWaitSeconds`: after it the deployment stops waiting, cleans up and fails. */
+  deadline?: string;
+  /** What to do when another deployment holds the stack: fail at once, or wait for it within the budget. */
+  onBusy: OnBusy;
   /** Derived from the execution name, so a retried task finds the change set it already made. */
   changeSetName: string;
   /** Derived from the execution name: CloudFormation treats a repeated create with it as the same request. */
@@ -63,10 +73,11 @@ export interface PollState {
   waitSeconds: number;
 }
 
-export type StackAction = 'CREATE' | 'RECREATE' | 'UPDATE' | 'CREATE_WITH_CHANGE_SET';
+export type StackAction = 'CREATE' | 'RECREATE' | 'UPDATE' | 'CREATE_WITH_CHANGE_SET' | 'WAIT';
 
-export interface StackCheck {
+export interface StackCheck extends Partial<PollState> {
   exists: boolean;
+  /** WAIT: another deployment holds the stack and the input document said `"onBusy": "wait"`. */
   action: StackAction;
   stackId?: string;
   status?: string;
@@ -94,110 +105,54 @@ export interface ChangeSetState extends PollState {
   outcome: ChangeSetOutcome;
 }
 
-/** What a change does to its resource, as the safety policy classifies it (see safety-policy.ts). */
-export type ChangeKind =
-  | 'add'
-  | 'import'
-  | 'in-place-modify'
-  | 'replacement'
-  | 'conditional-replacement'
-  | 'unstated-replacement'
-  | 'removal'
-  | 'retained-removal'
-  | 'dynamic'
-  | 'unknown-action';
-
-/**
- * The rule that gave a change its verdict: `safe-change` (adds, imports, in-place modifications),
- * `protect` and `built-in-protection` (blocked whatever an allow list says), `built-in-allowance`
- * (a harmless replacement), `retained-removal`, `allow-list`, `not-allowed` (nothing lets it
- * through) and `unknown-action`.
- */
-export type PolicyRule =
-  | 'safe-change'
-  | 'protect'
-  | 'built-in-protection'
-  | 'built-in-allowance'
-  | 'retained-removal'
-  | 'allow-list'
-  | 'not-allowed'
-  | 'unknown-action';
-
-export type ChangeVerdict = 'ALLOWED' | 'BLOCKED';
-
-/** Where the entry that decided a change lives: a list of the input's safetyPolicy, or a built-in list. */
-export type PolicySource =
-  | 'safetyPolicy.protect'
-  | 'safetyPolicy.allowRemoval'
-  | 'safetyPolicy.allowReplacement'
-  | 'safetyPolicy.retainedRemovals'
-  | 'built-in protected types'
-  | 'built-in harmless replacements';
-
-export interface MatchedEntry {
-  source: PolicySource;
-  /** The entry as written (a logical id, nested path or type pattern), or the built-in type. */
-  entry: string;
-  builtIn: boolean;
-  /** Why a built-in entry is on its list. */
-  reason?: string;
-  /** The safetyPolicy.unprotect entry that lifted a built-in protection before this entry applied. */
-  unprotectedBy?: string;
-}
-
-/** One change of the change set, judged. */
-export interface ChangeDecision {
-  /** The nested stacks the resource sits in (`Network` or `Network/Subnets`); empty for the stack's own resources. */
-  nestedPath: string;
+export interface ChangeSummary {
+  /** With the path of nested stacks it sits in: `Network/Subnet`. */
   logicalResourceId: string;
-  physicalResourceId?: string;
   resourceType: string;
   action: string;
-  /** `True`, `False` or `Conditional` as CloudFormation said it; absent when it did not say. */
   replacement?: string;
+  physicalResourceId?: string;
   policyAction?: string;
-  /** The properties or attributes whose change forces (or may force) the replacement, e.g. `Properties.TableName (always replaces)`. */
-  causes: string[];
-  kind: ChangeKind;
-  rule: PolicyRule;
-  /** The policy entry that decided it; absent when no entry did (safe changes, and changes nothing allows). */
-  matched?: MatchedEntry;
-  verdict: ChangeVerdict;
-  /** One line: what the change does and why it got its verdict. */
-  explanation: string;
 }
 
-/** Exact counts over every change, however many the record lists. */
+/** One change of the decision record: what it does, the rule applied, what decided it, and the verdict. */
+export interface DecidedChange extends ChangeSummary {
+  verdict: 'allowed' | 'blocked';
+  rule: string;
+  reason: string;
+  /** The policy entry (or built-in list) that decided it, when one did. */
+  matched?: string;
+  /** The properties that force (or may force) a replacement. */
+  causes: string[];
+}
+
+/** How many changes of each kind the change set holds: the pipeline's output variables. */
 export interface DecisionCounts {
-  changes: number;
-  /** Adds and imports. */
-  adds: number;
-  inPlaceModifications: number;
-  /** Every change that replaces or may replace (True, Conditional, or not stated). */
-  replacements: number;
-  /** Every Remove, retained ones included. */
   removals: number;
-  /** Dynamic and unknown actions. */
-  undetermined: number;
+  replacements: number;
   blocked: number;
 }
 
-/** The safety policy's decision on a whole change set. */
-export interface DecisionRecord {
-  verdict: 'SAFE' | 'BLOCKED';
-  counts: DecisionCounts;
-  /** Blocked changes first, then the others, each in change set order. */
-  changes: ChangeDecision[];
-  /** Changes left out of `changes` to keep the execution's data small; `counts` still counts them. */
-  omitted: number;
+export interface OffendingChange extends ChangeSummary {
+  /** The rule that flagged it: removal, replacement, conditional-replacement, unknown-action. */
+  rule: string;
+  reason: string;
+  /** The properties or attributes whose change forces the replacement, e.g. `Properties.TableName`. */
+  causes: string[];
 }
 
 export interface Inspection {
   safe: boolean;
   changeCount: number;
+  /** The decision record: every change (at most MAX_CHANGES_IN_OUTPUT of `changeCount`) with its verdict. */
+  changes: DecidedChange[];
+  counts: DecisionCounts;
+  /** True when `changes` holds only the first MAX_CHANGES_IN_OUTPUT of `changeCount`. */
+  truncated: boolean;
+  /** At most MAX_CHANGES_IN_OUTPUT of them; `offendingCount` counts them all. */
+  offending: OffendingChange[];
   offendingCount: number;
   summary: string;
-  decision: DecisionRecord;
 }
 
 export type Decision = 'CREATED' | 'UPDATED' | 'NO_CHANGES';
@@ -218,6 +173,10 @@ export interface OperationResult extends PollState {
   decision?: Decision;
   outputs?: StackOutput[];
   summary?: string;
+  /** The last status read that failed transiently; cleared by the next read that works. */
+  lastReadError?: string;
+  /** Old resources the update's clean-up failed to delete or skipped (DELETE_FAILED, DELETE_SKIPPED). */
+  warnings?: string[];
 }
 
 export interface Failure {

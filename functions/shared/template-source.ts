@@ -7,7 +7,7 @@ import { ConfigurationError, InvalidInputError } from './errors';
 import { MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_CONFIGURATION_BYTES, MAX_TEMPLATE_URL_BYTES } from './limits';
 import { parseTemplate, type CloudFormationTemplate } from './template';
 import { parseTemplateConfiguration, type TemplateConfiguration } from './template-configuration';
-import type { ArtifactLocation, Deployment, TemplateSummary } from './state';
+import type { ArtifactLocation, Deployment, Parameter, TemplateSummary } from './state';
 
 export interface TemplateSource {
   artifact: ArtifactLocation;
@@ -47,10 +47,15 @@ export function loadTemplateFromZip(zip: Uint8Array, source: Omit<TemplateSource
     configuration,
     summary: {
       bytes: templateBytes.byteLength,
-      sha256: createHash('sha256').update(templateBytes).digest('hex'),
+      sha256: sha256(templateBytes),
       resourceCount: Object.keys(template.Resources).length,
+      ...(configurationEntry ? { configurationSha256: sha256(configurationEntry.bytes) } : {}),
     },
   };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export type TemplateArgument = { TemplateBody: string } | { TemplateURL: string };
@@ -58,20 +63,54 @@ export type TemplateArgument = { TemplateBody: string } | { TemplateURL: string 
 /** The environment variable naming the bucket where templates too large for `TemplateBody` are staged. */
 export const STAGING_BUCKET_ENV = 'TEMPLATE_STAGING_BUCKET';
 
+export interface StackInputs {
+  /**
+   * Read again from the artifact rather than carried in the execution's data: the data stays small
+   * (and readable in the console), and the digest recorded by Prepare Deployment proves it is the
+   * template that was validated.
+   */
+  template: TemplateArgument;
+  /** With the real values of NoEcho parameters, for CloudFormation only: never logged, never returned to the state machine. */
+  parameters: Parameter[];
+}
+
 /**
- * The template as CreateStack and CreateChangeSet take it. It is read again from the artifact rather
- * than carried in the execution's data: the data stays small (and readable in the console), and the
- * digest recorded by Prepare Deployment proves it is the template that was validated.
+ * What CreateStack and CreateChangeSet send: the template and the parameters, read again from the
+ * artifact. The execution's data carries NoEcho values masked, so their real values are taken from
+ * the same template configuration file, which must be the one Prepare Deployment validated.
  */
-export async function templateArgument(deployment: Deployment): Promise<TemplateArgument> {
+export async function stackInputs(deployment: Deployment): Promise<StackInputs> {
   const loaded = await loadTemplate(deployment);
+  const where = describeArtifact(deployment.artifact);
   if (loaded.summary.sha256 !== deployment.template.sha256) {
     throw new InvalidInputError(
-      `The template "${deployment.templatePath}" in ${describeArtifact(deployment.artifact)} changed after it was validated (sha256 ${loaded.summary.sha256}, expected ${deployment.template.sha256}). Artifacts must not be overwritten while a deployment runs; start the deployment again.`,
+      `The template "${deployment.templatePath}" in ${where} changed after it was validated (sha256 ${loaded.summary.sha256}, expected ${deployment.template.sha256}). Artifacts must not be overwritten while a deployment runs; start the deployment again.`,
     );
   }
-  if (loaded.summary.bytes <= MAX_TEMPLATE_BODY_BYTES) return { TemplateBody: loaded.text };
-  return { TemplateURL: await stageTemplate(deployment, loaded.text) };
+  if (loaded.summary.configurationSha256 !== deployment.template.configurationSha256 && deployment.template.configurationSha256 !== undefined) {
+    throw new InvalidInputError(
+      `The template configuration "${deployment.templateConfigurationPath}" in ${where} changed after it was validated. Artifacts must not be overwritten while a deployment runs; start the deployment again.`,
+    );
+  }
+  const real = new Map((loaded.configuration?.parameters ?? []).map((parameter) => [parameter.ParameterKey, parameter.ParameterValue]));
+  const parameters = deployment.parameters.map((parameter) =>
+    parameter.ParameterValue === MASKED_VALUE && real.has(parameter.ParameterKey) ? { ...parameter, ParameterValue: real.get(parameter.ParameterKey) as string } : parameter,
+  );
+  const template: TemplateArgument =
+    loaded.summary.bytes <= MAX_TEMPLATE_BODY_BYTES ? { TemplateBody: loaded.text } : { TemplateURL: await stageTemplate(deployment, loaded.text) };
+  return { template, parameters };
+}
+
+/** How the value of a NoEcho parameter shows everywhere but in the call to CloudFormation. */
+export const MASKED_VALUE = '****';
+
+/** The configuration's parameters with the values of the template's NoEcho parameters masked. */
+export function maskNoEcho(parameters: Parameter[], template: CloudFormationTemplate): Parameter[] {
+  const declared = (template.Parameters ?? {}) as Record<string, { NoEcho?: unknown } | undefined>;
+  return parameters.map((parameter) => {
+    const noEcho = declared[parameter.ParameterKey]?.NoEcho;
+    return noEcho === true || String(noEcho).toLowerCase() === 'true' ? { ...parameter, ParameterValue: MASKED_VALUE } : parameter;
+  });
 }
 
 async function stageTemplate(deployment: Deployment, text: string): Promise<string> {

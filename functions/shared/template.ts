@@ -1,5 +1,6 @@
 import { parse as parseYaml, type Tags, YAMLMap, YAMLSeq } from 'yaml';
 import { InvalidInputError } from './errors';
+import { MAX_TEMPLATE_NESTING } from './limits';
 
 /** A parsed CloudFormation template: what CloudFormation would read, intrinsic functions in long form. */
 export interface CloudFormationTemplate {
@@ -69,6 +70,26 @@ export function parseTemplateText(text: string): unknown {
   return parseYaml(text, { customTags: CLOUDFORMATION_TAGS, prettyErrors: true, maxAliasCount: 100 });
 }
 
+function tooDeep(where: string): InvalidInputError {
+  return new InvalidInputError(
+    `The template ${where} nests values more than ${MAX_TEMPLATE_NESTING} levels deep; no CloudFormation template needs that. Check that the file is the template you meant.`,
+  );
+}
+
+/** How deeply arrays and mappings nest, counted without recursion (a hostile file cannot exhaust the stack). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_TEMPLATE_NESTING) return deepest;
+    for (const child of Object.values(current as Record<string, unknown>)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /**
  * Parses a template and checks that it has the shape CloudFormation requires, so that a typo fails
  * before anything is created. `where` names the file for the error message.
@@ -78,9 +99,12 @@ export function parseTemplate(text: string, where: string): CloudFormationTempla
   try {
     parsed = parseTemplateText(text);
   } catch (error) {
+    // A hostile nesting exhausts the parser's stack (the YAML parser reports it in its own error).
+    if (error instanceof RangeError || /Maximum call stack size exceeded/.test(String(error))) throw tooDeep(where);
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InvalidInputError(`The template ${where} does not parse as JSON or YAML: ${reason}. Fix the template and run the pipeline again.`);
   }
+  if (nestingDepth(parsed) > MAX_TEMPLATE_NESTING) throw tooDeep(where);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InvalidInputError(`The template ${where} is not a CloudFormation template: its top level must be a mapping with a Resources section.`);
   }

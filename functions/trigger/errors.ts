@@ -34,6 +34,30 @@ export class ExecutionMissingError extends TriggerError {
 }
 
 /**
+ * DescribeExecution kept failing for longer than the trigger follows blind: the job fails, saying
+ * the deployment may still be running and where to look.
+ */
+export class ExecutionStatusUnknownError extends TriggerError {
+  override readonly name = 'ExecutionStatusUnknownError' as const;
+  readonly failureType = 'JobFailed' as const;
+}
+
+/** The execution still runs past its whole-deployment deadline and the grace after it. */
+export class ExecutionOverdueError extends TriggerError {
+  override readonly name = 'ExecutionOverdueError' as const;
+  readonly failureType = 'JobFailed' as const;
+}
+
+/**
+ * The execution named after this job exists with another input: it is not this job's deployment
+ * (started by hand under that name, or the input document changed since this job started it).
+ */
+export class ExecutionConflictError extends TriggerError {
+  override readonly name = 'ExecutionConflictError' as const;
+  readonly failureType = 'JobFailed' as const;
+}
+
+/**
  * Throttling or a service fault while reading the input document or starting the execution: the
  * job continues and the next invocation tries the start again (see start-deployment.ts).
  */

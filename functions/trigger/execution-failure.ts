@@ -1,4 +1,5 @@
 import type { FailureType } from '@aws-sdk/client-codepipeline';
+import { readableCause } from '../shared/failure-cause';
 
 /** What the pipeline shows for an execution that ended without succeeding. */
 export interface FailureReport {
@@ -6,23 +7,8 @@ export interface FailureReport {
   message: string;
 }
 
-/**
- * A task Lambda's error reaches the execution as its `cause` in Lambda's JSON envelope
- * (`{"errorType":..,"errorMessage":..,"trace":[..]}`); a rejection from "Delete Change Set" is
- * plain text. The person reading the pipeline wants the message, not the envelope or the trace.
- */
-export function readableCause(cause: string | undefined): string | undefined {
-  if (cause === undefined || cause.trim() === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string') {
-      return (parsed as { errorMessage: string }).errorMessage;
-    }
-  } catch {
-    // Plain text: shown as it is.
-  }
-  return cause;
-}
+/** How a cause reads to a person: shared with the clean-up task, which amends causes in the same shape. */
+export { readableCause };
 
 /**
  * Which failure type the pipeline shows: a bad input document (or a task Lambda deployed without

@@ -13,10 +13,10 @@ const ExecutionOutputSchema = z.object({
   inspection: z
     .object({
       summary: z.string(),
-      decision: z
-        .object({ counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }).partial().loose() })
-        .partial()
-        .loose(),
+      counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }),
+      changes: z.array(z.record(z.string(), z.unknown())),
+      changeCount: z.number(),
+      truncated: z.boolean(),
     })
     .partial()
     .optional(),
@@ -40,10 +40,10 @@ export const FIXED_VARIABLE_NAMES = ['StackName', 'StackId', 'ChangeSetName', 'D
 export interface SuccessReport {
   summary: string;
   outputVariables: Record<string, string>;
-  /** The safety policy's decision record (`inspection.decision`) as the execution's output holds it; absent when no change set was inspected. */
-  decision?: unknown;
   /** Stack outputs not passed on as variables, with the reason, for the log. */
   leftOut: Array<{ key: string; reason: string }>;
+  /** The decision record of an inspected change set, for the action's output artifact. */
+  decision?: Record<string, unknown>;
 }
 
 /** Reads a SUCCEEDED execution's output into the job's summary and output variables. */
@@ -57,7 +57,8 @@ export function successReport(outputJson: string | undefined, executionName: str
     };
   }
   const { outputVariables, leftOut } = outputVariablesOf(output);
-  const decision = output.inspection?.decision;
+  const { changes, counts: tally, changeCount, truncated } = output.inspection ?? {};
+  const decision = changes ? { stackName: output.deployment?.stackName, changeSetName: output.changeSet?.name, changeCount, truncated, counts: tally, changes } : undefined;
   return { summary: summaryOf(output, executionName, leftOut.length), outputVariables, leftOut, ...(decision ? { decision } : {}) };
 }
 
@@ -80,11 +81,16 @@ function summaryOf(output: ExecutionOutput, executionName: string, leftOutCount:
   return parts.join(' ');
 }
 
+function counts(output: ExecutionOutput, kind: 'removals' | 'replacements' | 'blocked'): string | undefined {
+  const count = output.inspection?.counts?.[kind];
+  return count === undefined ? undefined : String(count);
+}
+
 /**
- * StackName, StackId, ChangeSetName (only when a change set was used), Decision, the safety
- * policy's counts (Removals, Replacements, Blocked), then every stack output under its OutputKey,
- * as CodePipeline's own CloudFormation action names them. Outputs are added while the whole map
- * stays under CodePipeline's size limit; the rest are left out and named.
+ * StackName, StackId, ChangeSetName (only when a change set was used), Decision, Removals,
+ * Replacements and Blocked (only when a change set was inspected), then every stack
+ * output under its OutputKey, as CodePipeline's own CloudFormation action names them. Outputs are
+ * added while the whole map stays under CodePipeline's size limit; the rest are left out and named.
  */
 export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 'outputVariables' | 'leftOut'> {
   const fixed: Record<(typeof FIXED_VARIABLE_NAMES)[number], string | undefined> = {
@@ -92,7 +98,10 @@ export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 
     StackId: output.result?.stackId,
     ChangeSetName: output.changeSet?.name,
     Decision: output.result?.decision,
-    ...policyCounts(output),
+    // The decision record's counts, when a change set was inspected (a create has none).
+    Removals: counts(output, 'removals'),
+    Replacements: counts(output, 'replacements'),
+    Blocked: counts(output, 'blocked'),
   };
   const outputVariables: Record<string, string> = {};
   for (const [key, value] of Object.entries(fixed)) {
@@ -124,17 +133,6 @@ export function outputVariablesOf(output: ExecutionOutput): Pick<SuccessReport, 
     bytes += added;
   }
   return { outputVariables, leftOut };
-}
-
-/**
- * The decision record's counts as variables. A deployment that inspected no change set (a create,
- * or a change set with nothing to change) removed, replaced and blocked nothing: 0, so that a later
- * action can always read them.
- */
-function policyCounts(output: ExecutionOutput): Record<'Removals' | 'Replacements' | 'Blocked', string | undefined> {
-  if (!output.result?.decision) return { Removals: undefined, Replacements: undefined, Blocked: undefined };
-  const counts = output.inspection?.decision?.counts;
-  return { Removals: String(counts?.removals ?? 0), Replacements: String(counts?.replacements ?? 0), Blocked: String(counts?.blocked ?? 0) };
 }
 
 function jsonBytes(value: unknown): number {

@@ -1,7 +1,6 @@
 import type { CodePipelineEvent, Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { describeError } from './aws-call-errors';
-import { withDecisionArtifact } from './decision-artifact';
 import { decodeContinuationToken, isPendingStart } from './continuation-token';
 import { TriggerError } from './errors';
 import { readStateMachineArn } from './execution-name';
@@ -9,6 +8,7 @@ import { followDeployment } from './follow-deployment';
 import { readJob, type Job } from './job-event';
 import { reportOutcome, type JobOutcome } from './job-result';
 import { startDeployment } from './start-deployment';
+import { outputArtifactOf, writeDecisionArtifact } from './output-artifact';
 
 /**
  * The CodePipeline Lambda invoke action's function. The first invocation of a job starts the
@@ -25,9 +25,16 @@ export async function handler(event: CodePipelineEvent, context?: Context): Prom
   const job = readJob(event);
   logger.appendKeys({ jobId: job.id, continuing: job.continuationToken !== undefined });
 
-  const followed = await outcomeOf(job);
-  const outcome = followed.kind === 'succeed' ? await withDecisionArtifact(event, followed) : followed;
+  let outcome = await outcomeOf(job);
   if (outcome.executionArn) logger.appendKeys({ executionArn: outcome.executionArn });
+  if (outcome.kind === 'succeed' && outcome.decision !== undefined) {
+    const target = outputArtifactOf(event);
+    const problem = target ? await writeDecisionArtifact(target, outcome.decision) : undefined;
+    if (problem) {
+      logger.warn('Decision record not written', { reason: problem });
+      outcome = { ...outcome, summary: `${outcome.summary} ${problem}` };
+    }
+  }
   if (outcome.kind === 'fail') logger.warn('Failing the job', { failureType: outcome.type, reason: outcome.message });
   await reportOutcome(job.id, outcome);
 }
@@ -36,10 +43,12 @@ async function outcomeOf(job: Job): Promise<JobOutcome> {
   try {
     const stateMachineArn = readStateMachineArn(process.env.STATE_MACHINE_ARN);
     if (job.continuationToken === undefined) return await startDeployment(job, stateMachineArn);
-    const token = decodeContinuationToken(job.continuationToken, stateMachineArn);
+    // Checked before anything acts on it: a token not bound to this job's action starts and follows nothing.
+    const token = decodeContinuationToken(job.continuationToken, stateMachineArn, job);
     if (isPendingStart(token)) return await startDeployment(job, stateMachineArn, { jobId: token.jobId, attempt: token.startAttempts + 1 });
     logger.appendKeys({ executionArn: token.executionArn });
-    return await followDeployment(token.executionArn, token.jobId);
+    const { v: _version, ...following } = token;
+    return await followDeployment(following);
   } catch (error) {
     if (error instanceof TriggerError) return { kind: 'fail', type: error.failureType, message: error.message };
     // A bug in the trigger: still answer the job, so the pipeline does not wait 20 minutes for nothing.

@@ -11,6 +11,7 @@ import type { UserParameters } from './user-parameters';
 /** The input document as read from S3: any JSON object, not yet validated. */
 export type RawInputDocument = Record<string, unknown>;
 
+const UTF8_BYTE_ORDER_MARK = '\uFEFF';
 const MISSING_OBJECT_NAMES = new Set(['NoSuchKey', 'NoSuchBucket', 'NotFound']);
 
 /** Reads and parses the input document named by `UserParameters`. */
@@ -41,6 +42,8 @@ export async function readInputDocument({ s3Bucket, stateMachineFile }: UserPara
     throw new TriggerAwsCallError(`Could not read the input document ${where}: ${describeError(error)}. Retry the stage.`, { cause: error });
   }
 
+  // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it, but it is not part of the document.
+  if (text.startsWith(UTF8_BYTE_ORDER_MARK)) text = text.slice(UTF8_BYTE_ORDER_MARK.length);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_EXECUTION_INPUT_BYTES) throw tooLarge(where, bytes);
   if (text.trim() === '') throw new PipelineConfigurationError(`The input document ${where} is empty. It must be a JSON object; see the README for its fields.`);

@@ -45,3 +45,33 @@ export const MAX_EXECUTION_INPUT_BYTES = 262_144;
  * `TaskStateEntered`; the ASL allows 6 + 6 retries, so 50 covers a state retried to its limit.
  */
 export const HISTORY_EVENTS_FOR_CURRENT_STATE = 50;
+
+/**
+ * Attempts at recording one job result (each after the SDK's own retries) when CodePipeline
+ * answers with throttling or a service fault. Bounded well inside the trigger's one-minute
+ * timeout: the waits between attempts add up to at most a few seconds.
+ */
+export const MAX_RESULT_ATTEMPTS = 4;
+/** First wait before recording a refused result again; doubled per attempt, with full jitter. */
+export const RESULT_RETRY_BASE_DELAY_MS = 500;
+export const MAX_RESULT_RETRY_DELAY_MS = 4_000;
+
+/** Hex characters of the SHA-256 that binds a continuation token to its pipeline action (128 bits). */
+export const ACTION_BINDING_LENGTH = 32;
+
+/**
+ * How long DescribeExecution may keep failing with throttling or service faults, measured from
+ * the first failure (recorded in the continuation token), before the trigger stops following
+ * and fails the job, saying the deployment may still be running.
+ */
+export const STATUS_UNREADABLE_LIMIT_MS = 5 * 60_000;
+/**
+ * How long past its whole-deployment deadline (start + the input document's `maxWaitSeconds`)
+ * an execution may still run before the trigger fails the job. The state machine enforces the
+ * deadline itself and cleans up first; this grace lets its own, more precise failure arrive.
+ */
+export const DEADLINE_GRACE_MS = 15 * 60_000;
+/** GetExecutionHistory's largest page. */
+export const HISTORY_PAGE_SIZE = 1000;
+/** A Standard execution's history holds at most 25,000 events: this many pages read all of it. */
+export const MAX_HISTORY_PAGES = 25;

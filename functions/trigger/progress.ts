@@ -14,6 +14,9 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Prepare Deployment': 5,
   'Check Stack Existence': 10,
   'Does Stack Exist?': 12,
+  // Another deployment holds the stack (onBusy: wait).
+  'Wait For Stack To Be Free': 10,
+  'Input Rejected': 90,
   // ROLLBACK_COMPLETE stack: delete it, then the create path.
   'Delete Failed Stack': 15,
   'Wait Failed Stack Deletion': 20,
@@ -37,6 +40,10 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Get Stack Update Status': 60,
   'Stack Updated?': 60,
   'Delete Change Set': 90,
+  // Failure paths: the change set is cleaned up, or the stack's outcome is unknown.
+  'Clean Up Change Set': 90,
+  'Clean-Up Failed': 90,
+  'Stack Outcome Unknown': 90,
   // The end states are entered a moment before the execution closes.
   'Deployment Succeeded': MAX_RUNNING_PERCENT_COMPLETE,
   'Deployment Failed': MAX_RUNNING_PERCENT_COMPLETE,

@@ -1,12 +1,13 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { isDeepStrictEqual } from 'util';
+import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { logger } from '../shared/logger';
 import { stepFunctions } from './clients';
 import { describeError, errorName, isAccessDenied, isTransient } from './aws-call-errors';
-import { encodeContinuationToken, encodePendingStartToken } from './continuation-token';
-import { PipelineConfigurationError, TriggerAwsCallError, TriggerPermissionError, TriggerTransientError } from './errors';
+import { actionBinding, encodeContinuationToken, encodePendingStartToken } from './continuation-token';
+import { ExecutionConflictError, PipelineConfigurationError, TriggerAwsCallError, TriggerPermissionError, TriggerTransientError } from './errors';
 import { MAX_START_ATTEMPTS } from './limits';
 import { executionArnFor, executionNameFor } from './execution-name';
-import { followDeployment } from './follow-deployment';
+import { outcomeOfExecution, type Following } from './follow-deployment';
 import { fillRevisionFromArtifact, readInputDocument, toExecutionInput } from './input-document';
 import type { Job } from './job-event';
 import type { JobOutcome } from './job-result';
@@ -18,8 +19,9 @@ import { parseUserParameters } from './user-parameters';
  * a bad document fails the job with no execution started.
  */
 export async function startDeployment(job: Job, stateMachineArn: string, origin: StartOrigin = { jobId: job.id, attempt: 1 }): Promise<JobOutcome> {
+  const binding = actionBinding(origin.jobId, job);
   try {
-    return await start(job, stateMachineArn, origin.jobId);
+    return await start(job, stateMachineArn, origin.jobId, binding);
   } catch (error) {
     if (!(error instanceof TriggerTransientError)) throw error;
     if (origin.attempt >= MAX_START_ATTEMPTS) {
@@ -28,7 +30,7 @@ export async function startDeployment(job: Job, stateMachineArn: string, origin:
     logger.warn('Start deferred to the next invocation', { attempt: origin.attempt, reason: error.message });
     return {
       kind: 'continue',
-      continuationToken: encodePendingStartToken({ jobId: origin.jobId, startAttempts: origin.attempt }),
+      continuationToken: encodePendingStartToken({ jobId: origin.jobId, startAttempts: origin.attempt, binding }),
       summary: `Not started yet: ${error.message}. Trying again (attempt ${origin.attempt} of ${MAX_START_ATTEMPTS}).`,
       percentComplete: 0,
     };
@@ -44,7 +46,7 @@ export interface StartOrigin {
   attempt: number;
 }
 
-async function start(job: Job, stateMachineArn: string, originJobId: string): Promise<JobOutcome> {
+async function start(job: Job, stateMachineArn: string, originJobId: string, binding: string): Promise<JobOutcome> {
   const userParameters = parseUserParameters(job.userParameters);
   const document = fillRevisionFromArtifact(await readInputDocument(userParameters), job.inputArtifacts);
   const { input, deployment } = toExecutionInput(document, userParameters);
@@ -59,20 +61,50 @@ async function start(job: Job, stateMachineArn: string, originJobId: string): Pr
   } catch (error) {
     if (errorName(error) !== 'ExecutionAlreadyExists') throw startError(error, stateMachineArn);
     // This job already started its execution (a repeated invocation, or the execution has since
-    // closed): follow that one; never start a second deployment for the same job.
+    // closed): follow that one, never start a second deployment for the same job. An execution
+    // of that name with another input is not this job's: it is refused, never followed.
     executionArn = executionArnFor(stateMachineArn, name);
+    const existing = await describeExisting(executionArn);
+    if (!sameInput(existing.input, input)) {
+      throw new ExecutionConflictError(
+        `The execution ${executionArn}, named after this job, already exists with another input, so it is not this job's deployment (it was started by hand under that name, or the input document changed since this job started it). The trigger neither follows nor reports it. Look at that execution, then retry the pipeline stage.`,
+      );
+    }
     logger.info('The execution for this job already exists; following it', { executionArn });
-    return followDeployment(executionArn, originJobId);
+    return outcomeOfExecution(existing, { executionArn, jobId: originJobId, startedAt: Date.now(), binding });
   }
 
   logger.info('Execution started', { executionArn });
+  const following: Following = { executionArn, jobId: originJobId, startedAt: Date.now(), binding };
   return {
     kind: 'continue',
-    continuationToken: encodeContinuationToken({ executionArn, jobId: originJobId }),
+    continuationToken: encodeContinuationToken(following),
     summary: `Started the deployment of stack ${stackName} (execution ${name}).`,
     executionArn,
     percentComplete: 0,
   };
+}
+
+/** Compared as JSON values, so a service that re-serialises the input (spacing, key order kept) still matches. */
+function sameInput(recorded: string | undefined, sent: string): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(recorded ?? ''), JSON.parse(sent));
+  } catch {
+    return false;
+  }
+}
+
+/** The existing execution of this job's name; a transient failure defers the start to the next invocation. */
+async function describeExisting(executionArn: string): Promise<DescribeExecutionCommandOutput> {
+  try {
+    return await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    if (isTransient(error)) throw new TriggerTransientError(`Step Functions did not describe the existing execution ${executionArn} (${describeError(error)})`, { cause: error });
+    if (isAccessDenied(error)) {
+      throw new TriggerPermissionError(`The trigger may not read the execution ${executionArn} (${describeError(error)}). Grant its role states:DescribeExecution on the state machine's executions.`, { cause: error });
+    }
+    throw new TriggerAwsCallError(`Could not read the existing execution ${executionArn}: ${describeError(error)}. Retry the stage.`, { cause: error });
+  }
 }
 
 function startError(error: unknown, stateMachineArn: string): Error {

@@ -29,11 +29,14 @@ export function parseUserParameters(raw: string | undefined): UserParameters {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new PipelineConfigurationError(`UserParameters must be a JSON object. ${HOW_TO_FIX}`);
   }
+  // Kept as a const so the check below, inside a callback, still knows it is an object.
+  const fields: object = parsed;
   const result = UserParametersSchema.safeParse(parsed);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${key}: unknown field`).join('; ');
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    // Zod does not keep the offending value in its issues: "required" only when the key is absent, so `"s3Bucket": 42` reads "must be a string".
+    const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in fields);
     return `${issue.path.join('.')}: ${missing ? 'is required' : issue.message}`;
   });
   throw new PipelineConfigurationError(`Invalid UserParameters: ${problems.join('; ')}. ${HOW_TO_FIX}`);

@@ -11,7 +11,7 @@ import { seedStack, type StackSeed } from './cloudformation/seed';
 import type { SandboxStack } from './cloudformation/model';
 import { runPipelineJob, type PipelineJobOptions, type PipelineJobResult } from './codepipeline/job-runner';
 import { CodePipelineSandbox } from './codepipeline/service';
-import { FaultInjector, type FaultRule } from './faults';
+import { FaultInjector, networkError, type FaultRule, type InjectedFault } from './faults';
 import { Interceptor, type Route, type ServiceBinding } from './interceptor';
 import { SeededRandom } from './random';
 import { buildArtifactZip } from './s3/artifact-zip';
@@ -146,13 +146,15 @@ export class Sandbox {
     const call = this.calls.record({ service, operation: matched.operation, input: copyInput(command.input ?? {}), at });
     const requestId = this.random.uuid();
     const injected = this.faults.faultFor(service, matched.operation);
-    if (injected) {
-      call.error = { name: injected.name, message: injected.message, injected: true };
-      throw buildAwsError(BASE_EXCEPTIONS[service], injected, requestId);
-    }
+    const fail = (fault: InjectedFault): never => {
+      const error = 'network' in fault ? networkError(fault.network) : buildAwsError(BASE_EXCEPTIONS[service], fault.answer, requestId);
+      call.error = { name: 'network' in fault ? `network:${fault.network}` : fault.answer.name, message: error.message, injected: true };
+      throw error;
+    };
+    if (injected?.when === 'before') fail(injected);
+    let output: object;
     try {
-      const output = await matched.handle(command.input ?? {});
-      return { ...output, $metadata: responseMetadata(200, requestId) };
+      output = await matched.handle(command.input ?? {});
     } catch (error) {
       if (error instanceof AwsFailureSignal) {
         const { spec, exceptionClass } = error.failure;
@@ -162,6 +164,9 @@ export class Sandbox {
       call.error = { name: 'SandboxError', message: error instanceof Error ? error.message : String(error), injected: false };
       throw error;
     }
+    // The service did the work; only its answer is lost.
+    if (injected) fail(injected);
+    return { ...output, $metadata: responseMetadata(200, requestId) };
   }
 }
 

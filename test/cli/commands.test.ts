@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NO_AWS_CREDENTIALS, runCli } from './run-cli';
 import { defaultArtifact, input } from '../helpers/aws';
+import { buildArtifactZip } from '../../local/sandbox';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-cli-'));
 const write = (name: string, content: string | Uint8Array) => {
@@ -30,6 +31,19 @@ describe('validate', () => {
     expect(report).toMatchObject({ valid: true, stackName: 'prod-app', template: { resourceCount: 1 }, parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }] });
   });
 
+  it('shows a NoEcho parameter\'s value as **** and nowhere in its output prints the value', () => {
+    const template = 'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+    const withSecret = write('secret.zip', buildArtifactZip({ 'infra/template.yaml': template, 'infra/prod.json': JSON.stringify({ Parameters: { DbPassword: 'hunter2-do-not-print' } }) }));
+
+    for (const json of [true, false]) {
+      const result = runCli(['validate', '--input', pipelineDocument, '--artifact', withSecret, ...(json ? ['--json'] : [])]);
+
+      expect(result.code).toBe(0);
+      expect(`${result.stdout}${result.stderr}`).not.toContain('hunter2-do-not-print');
+      if (json) expect(JSON.parse(result.stdout).parameters).toEqual([{ ParameterKey: 'DbPassword', ParameterValue: '****' }]);
+    }
+  });
+
   it('names the bad field and exits 2', () => {
     const bad = write('bad.json', JSON.stringify({ environmentName: 'prod', stackName: 'my_app', templatePath: 'x.yaml', colour: 'blue' }));
 
@@ -37,18 +51,6 @@ describe('validate', () => {
 
     expect(result.code).toBe(2);
     expectOneLineError(result.stderr, /^Error: Invalid deployment input: stackName: use letters, digits and hyphens.*colour: unknown field/);
-  });
-
-  it('refuses a safety policy entry that can never match, naming it and saying how to fix it', () => {
-    const bad = write(
-      'bad-policy.json',
-      JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'x.yaml', safetyPolicy: { protect: ['UsersTable', 'users-table'], allowReplacement: ['UsersTable'] } }),
-    );
-
-    const result = runCli(['validate', '--input', bad]);
-
-    expect(result.code).toBe(2);
-    expectOneLineError(result.stderr, /^Error: Invalid deployment input: safetyPolicy\.protect\.1: "users-table" is not a logical id: CloudFormation logical ids have only letters and digits/);
   });
 
   it('says which template is missing from the artifact', () => {
@@ -104,5 +106,36 @@ describe('graph', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('class PrepareDeployment,CheckStackExistence,DeploymentFailed visited');
     expect(result.stdout).toContain('class CheckStackExistence failed');
+  });
+});
+
+describe('help', () => {
+  it.each([
+    ['simulate', ['simulate', '--help']],
+    ['validate', ['validate', '--help']],
+    ['plan', ['plan', '-h']],
+    ['graph', ['help', 'graph']],
+    ['run', ['run', '--help']],
+    ['run', ['run', '--input', 'x.json', '-h']],
+    ['run', ['help', 'run']],
+  ])('%s answers %j with its usage alone, exit 0', (command, argv) => {
+    {
+      const result = runCli(argv);
+
+      expect({ argv, code: result.code }).toEqual({ argv, code: 0 });
+      expect(result.stdout).toMatch(new RegExp(`^Usage:\\n  deploy-orchestrator ${command}\\b`));
+      // Only this command's usage, not the whole overview.
+      expect(result.stdout.match(/ {2}deploy-orchestrator \w+/g)).toEqual([`  deploy-orchestrator ${command}`]);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('"help" and "--help" alone print the overview and exit 0; "help" of an unknown command exits 2', () => {
+    for (const argv of [['help'], ['--help']]) {
+      const result = runCli(argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^deploy-orchestrator: deploy CloudFormation stacks safely/);
+    }
+    expect(runCli(['help', 'deploy']).code).toBe(2);
   });
 });

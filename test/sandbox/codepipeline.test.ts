@@ -56,6 +56,30 @@ describe('CodePipeline sandbox', () => {
     expect(result.final.success?.outputVariables).toEqual({ StackName: 'prod-app' });
   });
 
+  it('delivers each job\'s event as many times at once as asked; CodePipeline keeps the first result', async () => {
+    // Prepare
+    const delivered: string[] = [];
+
+    // Act
+    const result = await sandbox().runPipelineJob({
+      inputArtifacts: ARTIFACTS,
+      concurrentDeliveries: 3,
+      invoke: async (event) => {
+        const { id } = event['CodePipeline.job'];
+        delivered.push(id);
+        await codePipeline.send(new PutJobSuccessResultCommand({ jobId: id })).catch((error: Error) => {
+          if (error.name !== 'InvalidJobStateException') throw error;
+        });
+      },
+    });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'Succeeded', invocations: 3 });
+    expect(delivered).toEqual([result.final.jobId, result.final.jobId, result.final.jobId]);
+    expect(sandbox().calls.find({ operation: 'PutJobSuccessResult' })).toHaveLength(1);
+    expect(sandbox().calls.find({ operation: 'PutJobSuccessResult', includeFailed: true })).toHaveLength(3);
+  });
+
   it('invokes a function that throws twice more with the same event, then gives up with no result', async () => {
     // Act
     const result = await sandbox().runPipelineJob({

@@ -105,7 +105,7 @@ describe('existing stack', () => {
     const result = await run('safe-update');
 
     // Assess
-    expect(output(result).inspection).toMatchObject({ safe: true, offendingCount: 0, decision: { verdict: 'SAFE', counts: { blocked: 0 } } });
+    expect(output(result).inspection).toMatchObject({ safe: true, offending: [] });
     const [created] = callsTo(result, 'CreateChangeSet');
     const executed = callsTo(result, 'ExecuteChangeSet');
     expect(created).toMatchObject({ ChangeSetType: 'UPDATE', IncludeNestedStacks: true, StackName: 'prod-orders' });
@@ -181,16 +181,16 @@ describe('existing stack', () => {
 
 describe('stacks that cannot take a change', () => {
   it.each([
-    'ROLLBACK_FAILED',
-    'UPDATE_ROLLBACK_FAILED',
-    'DELETE_FAILED',
-    'CREATE_IN_PROGRESS',
-    'UPDATE_IN_PROGRESS',
-    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-    'UPDATE_ROLLBACK_IN_PROGRESS',
-    'DELETE_IN_PROGRESS',
-    'IMPORT_IN_PROGRESS',
-  ])('%s: fails at once with StackNotReadyError and changes nothing', async (status) => {
+    ['ROLLBACK_FAILED', 'StackNotReadyError'],
+    ['UPDATE_ROLLBACK_FAILED', 'StackNotReadyError'],
+    ['DELETE_FAILED', 'StackNotReadyError'],
+    ['CREATE_IN_PROGRESS', 'StackBusyError'],
+    ['UPDATE_IN_PROGRESS', 'StackBusyError'],
+    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'StackBusyError'],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'StackBusyError'],
+    ['DELETE_IN_PROGRESS', 'StackBusyError'],
+    ['IMPORT_IN_PROGRESS', 'StackBusyError'],
+  ])('%s: fails at once with %s and changes nothing', async (status, error) => {
     // Act
     const result = await runVariant('blocked-stack', (scenario) => {
       scenario.stacks[0].status = status;
@@ -198,7 +198,7 @@ describe('stacks that cannot take a change', () => {
 
     // Assess
     expect(result.execution.status).toBe('FAILED');
-    expect(result.execution.error).toBe('StackNotReadyError');
+    expect(result.execution.error).toBe(error);
     expect(causeText(result.execution.cause)).toContain(status);
     expect(result.mutatingCalls).toEqual([]);
     expect(result.sandbox.cloudFormation.stack('prod-orders')?.status).toBe(status);
@@ -256,16 +256,17 @@ describe('transient errors and bad input', () => {
       const events = (await result.sandbox.stepFunctions.result(result.execution.executionArn)).events;
       expect(events.filter((event) => event.type === 'StateEntered').map((event) => (event as { state: { name: string } }).state.name)).toEqual([
         'Prepare Deployment',
+        'Input Rejected',
         'Deployment Failed',
       ]);
     },
   );
 
-  it('fails a wait loop that passes maxWaitSeconds', async () => {
+  it('stops following a create that outlives maxWaitSeconds, saying the stack may still be changing', async () => {
     // Act
     const result = await run('wait-limit-exceeded');
 
     // Assess
-    expect(result.execution.error).toBe('WaitLimitExceededError');
+    expect(result.execution.error).toBe('StackOutcomeUnknownError');
   });
 });

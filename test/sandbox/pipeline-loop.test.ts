@@ -6,19 +6,23 @@
  */
 import './quiet-logs';
 import * as path from 'path';
-import { strFromU8, unzipSync } from 'fflate';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadScenario, runScenario, type ScenarioRun } from '../../local/sandbox/scenario';
+import { MAX_RESULT_ATTEMPTS } from '../../functions/trigger/limits';
+import * as sleeping from '../../functions/trigger/sleep';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 
-function runThroughPipeline(name: string, prepare?: Parameters<typeof runScenario>[1]['prepare']): Promise<ScenarioRun> {
-  return runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS, trigger, prepare });
+function runThroughPipeline(name: string, prepare?: Parameters<typeof runScenario>[1]['prepare'], invoke: typeof trigger = trigger): Promise<ScenarioRun> {
+  return runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS, trigger: invoke, prepare });
 }
 
 describe('pipeline job → trigger → state machine → continuation → job result', () => {
+  // The trigger's backoff between refused job results takes no real time here.
+  beforeEach(() => jest.spyOn(sleeping, 'sleep').mockResolvedValue(undefined));
+  afterEach(() => jest.restoreAllMocks());
+
   it('succeeds a job whose deployment creates the stack, with output variables on the final result only', async () => {
     // Act
     const result = await runThroughPipeline('create-new-stack');
@@ -70,38 +74,97 @@ describe('pipeline job → trigger → state machine → continuation → job re
     expect(result.mutatingCalls).toEqual(['CreateChangeSet', 'DeleteChangeSet']);
   });
 
-  it('starts one execution only when Lambda retries the first invocation', async () => {
-    // Prepare: CodePipeline refuses the first job's first result, so the invocation fails and Lambda runs it again.
+  it('records a result CodePipeline refused once (throttled) within the same invocation', async () => {
+    // Act
     const result = await runThroughPipeline('no-changes', (sandbox) =>
       sandbox.injectFault({ service: 'CodePipeline', operation: 'PutJobSuccessResult', kind: 'throttle', count: 1 }),
     );
 
     // Assess
     expect(result.pipeline?.status).toBe('Succeeded');
+    expect(result.pipeline?.invocationErrors).toHaveLength(0);
+    expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(1);
+  });
+
+  it('starts one execution only when Lambda retries the first invocation', async () => {
+    // Prepare: CodePipeline refuses the first job's result on every attempt of the first invocation,
+    // so the invocation fails and Lambda runs it again.
+    const result = await runThroughPipeline('no-changes', (sandbox) =>
+      sandbox.injectFault({ service: 'CodePipeline', operation: 'PutJobSuccessResult', kind: 'throttle', count: MAX_RESULT_ATTEMPTS }),
+    );
+
+    // Assess
+    expect(result.pipeline?.status).toBe('Succeeded');
+    expect(result.pipeline?.invocationErrors).toHaveLength(1);
     expect(result.sandbox.calls.find({ operation: 'StartExecution' })).toHaveLength(2);
     expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
     expect(result.pipeline?.final.success?.outputVariables).toMatchObject({ Decision: 'NO_CHANGES' });
   });
-});
 
-describe('the decision record in the action\'s output artifact', () => {
-  it('is written as decision.json in a zip to the artifact the action declares, and the counts are output variables', async () => {
-    // Act
-    const result = await runScenario(loadScenario(path.join(SCENARIOS, 'harmless-replacement')), { handlers: TASK_HANDLERS, trigger, outputArtifactKey: 'SafeDeploy/DeployOutp/x1y2z3' });
+  it('duplicate concurrent deliveries of every job: one execution, and each job exactly one result', async () => {
+    // Act: every job's event reaches the trigger twice at once, as at-least-once delivery allows.
+    const result = await runThroughPipeline('safe-update', undefined, async (event) => {
+      await Promise.all([trigger(event), trigger(structuredClone(event))]);
+    });
 
     // Assess
-    expect(result.pipeline?.status).toBe('Succeeded');
-    const final = result.pipeline!.final.success!;
-    expect(final.outputVariables).toMatchObject({ Decision: 'UPDATED', Removals: '1', Replacements: '1', Blocked: '0' });
-    const puts = result.sandbox.calls.find({ service: 'S3', operation: 'PutObject' }).filter((call) => call.input.Key === 'SafeDeploy/DeployOutp/x1y2z3');
-    expect(puts).toHaveLength(1);
-    expect(puts[0].input.Bucket).toBe(result.scenario.artifact.bucket);
-    // The recorded call shows the body by size only: read the object back from the sandbox's S3.
-    result.sandbox.install();
-    const stored = await new S3Client({}).send(new GetObjectCommand({ Bucket: result.scenario.artifact.bucket, Key: 'SafeDeploy/DeployOutp/x1y2z3' })).finally(() => result.sandbox.restore());
-    const files = unzipSync(await stored.Body!.transformToByteArray());
-    const document = JSON.parse(strFromU8(files['decision.json']));
-    expect(document).toMatchObject({ stackName: 'prod-orders-api', outcome: 'UPDATED', decision: { verdict: 'SAFE', counts: { blocked: 0 } } });
-    expect(document.decision.changes.map((change: { logicalResourceId: string }) => change.logicalResourceId)).toContain('HandlerVersion');
+    const pipeline = result.pipeline!;
+    expect(pipeline.status).toBe('Succeeded');
+    expect(pipeline.invocationErrors).toHaveLength(0);
+    expect(result.sandbox.stepFunctions.allExecutions()).toHaveLength(1);
+    for (const job of pipeline.jobs) {
+      const accepted = result.sandbox.calls
+        .find({ service: 'CodePipeline' })
+        .filter((call) => call.input.jobId === job.jobId);
+      expect(accepted).toHaveLength(1);
+    }
+    const refused = result.sandbox.calls.find({ service: 'CodePipeline', includeFailed: true }).filter((call) => call.error);
+    expect(refused.map((call) => call.error?.name)).toEqual(pipeline.jobs.map(() => 'InvalidJobStateException'));
+    expect(result.mutatingCalls).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
+  });
+
+  describe('the trigger bounds its following', () => {
+    /** Each invocation of the trigger happens `minutes` later than the one before, by the trigger's clock. */
+    function invokedEvery(minutes: number): typeof trigger {
+      let now = Date.now();
+      return async (event) => {
+        now += minutes * 60_000;
+        jest.spyOn(Date, 'now').mockReturnValue(now);
+        await trigger(event);
+      };
+    }
+
+    it('fails the job, naming the execution, when its status cannot be read for 5 minutes', async () => {
+      // Act
+      const result = await runThroughPipeline(
+        'safe-update',
+        (sandbox) => sandbox.injectFault({ service: 'StepFunctions', operation: 'DescribeExecution', kind: 'throttle', probability: 1 }),
+        invokedEvery(1),
+      );
+
+      // Assess
+      const pipeline = result.pipeline!;
+      expect(pipeline.status).toBe('Failed');
+      const failure = pipeline.final.failure!.failureDetails!;
+      expect(failure.message).toContain(`The status of the deployment's execution ${result.execution.executionArn} could not be read for 5 minutes`);
+      expect(failure.message).toContain('The deployment may still be running');
+      expect(pipeline.jobs.length).toBe(7);
+    });
+
+    it('fails the job, naming the execution and the stack, when it runs past maxWaitSeconds and the grace', async () => {
+      // Act: the execution shows RUNNING for as long as the trigger asks.
+      const result = await runThroughPipeline(
+        'safe-update',
+        (sandbox) => Object.assign(sandbox.stepFunctions.options, { runningDescribes: Number.MAX_SAFE_INTEGER }),
+        invokedEvery(10),
+      );
+
+      // Assess
+      const pipeline = result.pipeline!;
+      expect(pipeline.status).toBe('Failed');
+      const failure = pipeline.final.failure!.failureDetails!;
+      expect(failure.message).toContain(`The deployment's execution ${result.execution.executionArn} is still running 80 minutes after it started, past its deadline (maxWaitSeconds 3600`);
+      expect(failure.message).toContain('stack prod-orders may still be changing');
+    });
   });
 });

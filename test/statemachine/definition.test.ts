@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadDefinition, loadDefinitionText, placeholders, substitute, taskStates, toKebabCase } from '../../statemachine/definition';
 import { readmeDiagramBlock, README_DIAGRAM_END, README_DIAGRAM_START, toMermaid } from '../../statemachine/diagram';
+import { Duration } from 'aws-cdk-lib';
 import { TASK_HANDLERS } from '../../functions/handlers';
+import { EXECUTION_TIMEOUT_SECONDS, MAX_MAX_WAIT_SECONDS } from '../../functions/shared/limits';
+import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 
 // asl-validator ships no type declarations; this is the shape its README documents.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,12 +55,48 @@ describe('the state machine definition', () => {
     expect(toKebabCase('Safe to Update Infra?')).toBe('safe-to-update-infra');
   });
 
-  it('retries transient errors with backoff on every task and sends every other error to Deployment Failed', () => {
+  it('retries transient errors, Lambda service errors and Lambda timeouts on every task, never every error', () => {
     for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
       const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
-      expect({ name, retried }).toEqual({ name, retried: expect.arrayContaining(['AwsTransientError', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException']) });
+      expect({ name, retried }).toEqual({
+        name,
+        retried: expect.arrayContaining(['AwsTransientError', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Sandbox.Timedout', 'States.Timeout']),
+      });
       expect(retried).not.toContain('States.ALL');
-      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Deployment Failed' }]);
+    }
+  });
+
+  it('gives every Task state a TimeoutSeconds above its Lambda\'s own timeout, and the execution one above the largest budget', () => {
+    for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
+      const lambdaSeconds = (TASK_PERMISSIONS[name].timeout ?? Duration.seconds(30)).toSeconds();
+      expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: expect.any(Number) });
+      expect(state.TimeoutSeconds as number).toBeGreaterThan(lambdaSeconds);
+    }
+    expect((definition as unknown as { TimeoutSeconds: number }).TimeoutSeconds).toBe(EXECUTION_TIMEOUT_SECONDS);
+    expect(EXECUTION_TIMEOUT_SECONDS).toBeGreaterThan(MAX_MAX_WAIT_SECONDS);
+    expect(EXECUTION_TIMEOUT_SECONDS).toBeLessThan(24 * 3600);
+  });
+
+  it('sends every failure after a change set may exist through Clean Up Change Set, and none before it', () => {
+    const catchTargets = (name: string) => (definition.States[name].Catch ?? []).map((catcher) => catcher.Next);
+    expect(catchTargets('Create Change Set')).toEqual(['Check Stack Existence', 'Clean Up Change Set']);
+    expect(definition.States['Create Change Set'].Catch?.[0].ErrorEquals).toEqual(['StackBusyWaitError']);
+    const afterChangeSet = ['Get Change Set Creation Status', 'Delete Empty Change Set', 'Inspect Change Set Changes', 'Execute Change Set', 'Delete Change Set'];
+    for (const name of afterChangeSet) expect({ name, targets: catchTargets(name) }).toEqual({ name, targets: ['Clean Up Change Set'] });
+    expect(catchTargets('Create Stack')).toEqual(['Check Stack Existence', 'Deployment Failed']);
+    for (const name of ['Check Stack Existence', 'Delete Failed Stack', 'Get Failed Stack Deletion Status']) {
+      expect({ name, targets: catchTargets(name) }).toEqual({ name, targets: ['Deployment Failed'] });
+    }
+    expect(catchTargets('Prepare Deployment')).toEqual(['Input Rejected']);
+    expect(catchTargets('Clean Up Change Set')).toEqual(['Clean-Up Failed']);
+  });
+
+  it('reports a stack operation CloudFormation accepted as failed only for a known verdict; anything else is an unknown outcome', () => {
+    for (const name of ['Get Stack Creation Status', 'Get Stack Update Status']) {
+      expect(definition.States[name].Catch).toEqual([
+        { ErrorEquals: ['StackCreateFailedError', 'StackUpdateFailedError', 'StackOutcomeUnknownError'], ResultPath: '$.failure', Next: 'Deployment Failed' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Stack Outcome Unknown' },
+      ]);
     }
   });
 
@@ -91,7 +130,8 @@ describe('the README diagram', () => {
     for (const name of Object.keys(definition.States)) expect(diagram).toContain(`"${name}"`);
     expect(diagram).toContain('SafetoUpdateInfra -- safe --> ExecuteChangeSet');
     expect(diagram).toContain('SafetoUpdateInfra -- otherwise --> DeleteChangeSet');
-    expect(diagram).toMatch(/PrepareDeployment & CheckStackExistence & .* -\. error \.-> DeploymentFailed/);
+    expect(diagram).toMatch(/CheckStackExistence & .* -\. error \.-> DeploymentFailed/);
+    expect(diagram).toMatch(/CreateChangeSet & .* -\. error \.-> CleanUpChangeSet/);
   });
 
   it('marks the path an execution took, and where it failed', () => {

@@ -13,6 +13,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   type DescribeChangeSetCommandOutput,
   type DescribeStackEventsCommandOutput,
 } from '@aws-sdk/client-cloudformation';
@@ -63,6 +64,11 @@ function output(result: LocalExecutionResult): Record<string, Record<string, unk
   return result.output as Record<string, Record<string, unknown>>;
 }
 
+/** A change that removes and replaces nothing. */
+function modify(logicalId: string): unknown {
+  return { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: logicalId, ResourceType: 'AWS::DynamoDB::Table', Replacement: 'False' } };
+}
+
 function changeSetPage(status: string, changes: unknown[] = [], extra: Record<string, unknown> = {}): DescribeChangeSetCommandOutput {
   return {
     $metadata: {},
@@ -100,6 +106,7 @@ beforeEach(() => {
   cfn.reset();
   s3.reset();
   s3.on(GetObjectCommand).resolves(s3Object(defaultArtifact()));
+  cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
 });
 
 describe('new stack', () => {
@@ -173,7 +180,7 @@ describe('existing stack', () => {
     });
     expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input.ChangeSetName).toBe(CHANGE_SET_ID);
     const out = output(result);
-    expect(out.inspection).toMatchObject({ safe: true, changeCount: 2, offendingCount: 0, decision: { verdict: 'SAFE', counts: { changes: 2, blocked: 0 } } });
+    expect(out.inspection).toMatchObject({ safe: true, changeCount: 2, offending: [] });
     expect(out.result).toMatchObject({ decision: 'UPDATED', status: 'UPDATE_COMPLETE' });
   });
 
@@ -259,7 +266,9 @@ describe('existing stack', () => {
 
     expect(result.error).toBe('ChangeSetFailedError');
     expect(causeMessage(result)).toContain('Unresolved resource dependencies [Missing]');
-    expect(mutatingCalls()).toEqual(['CreateChangeSet']);
+    // The FAILED change set is no use to anyone: it is cleaned up, and the cause says so.
+    expect(causeMessage(result)).toContain('The change set deploy-exec-1 was deleted; nothing was changed.');
+    expect(mutatingCalls()).toEqual(['CreateChangeSet', 'DeleteChangeSet']);
   });
 });
 
@@ -268,10 +277,6 @@ describe('stacks that cannot take a change', () => {
     ['ROLLBACK_FAILED', /Delete the stack/],
     ['UPDATE_ROLLBACK_FAILED', /continue-update-rollback --stack-name prod-app/],
     ['DELETE_FAILED', /Finish deleting it/],
-    ['UPDATE_IN_PROGRESS', /busy \(UPDATE_IN_PROGRESS\).*Wait until it finishes/],
-    ['CREATE_IN_PROGRESS', /busy \(CREATE_IN_PROGRESS\)/],
-    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', /busy/],
-    ['DELETE_IN_PROGRESS', /busy/],
   ])('%s fails fast saying what the operator must do, and changes nothing', async (status, advice) => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack(status)] });
 
@@ -279,6 +284,22 @@ describe('stacks that cannot take a change', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('StackNotReadyError');
+    expect(causeMessage(result)).toMatch(advice);
+    expect(mutatingCalls()).toEqual([]);
+  });
+
+  it.each([
+    ['UPDATE_IN_PROGRESS', /busy \(UPDATE_IN_PROGRESS\).*Wait until it finishes/],
+    ['CREATE_IN_PROGRESS', /busy \(CREATE_IN_PROGRESS\)/],
+    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', /busy/],
+    ['DELETE_IN_PROGRESS', /busy/],
+  ])('%s is busy: fails fast with StackBusyError, and changes nothing', async (status, advice) => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack(status)] });
+
+    const result = await run();
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('StackBusyError');
     expect(causeMessage(result)).toMatch(advice);
     expect(mutatingCalls()).toEqual([]);
   });
@@ -356,15 +377,118 @@ describe('errors from AWS', () => {
     expect(mutatingCalls()).toEqual([]);
   });
 
-  it('a stack that never settles fails once the wait limit is spent', async () => {
+  it('a stack that never settles within the budget has an unknown outcome: it may still be changing', async () => {
     cfn.on(DescribeStacksCommand, { StackName: STACK_NAME }).rejects(stackMissing(STACK_NAME));
     cfn.on(CreateStackCommand).resolves({ StackId: STACK_ID });
     cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
 
     const result = await run(input({ maxWaitSeconds: 120 }));
 
-    expect(result.error).toBe('WaitLimitExceededError');
-    expect(causeMessage(result)).toMatch(/Creating stack prod-app did not finish within 120 seconds/);
+    expect(result.error).toBe('StackOutcomeUnknownError');
+    expect(causeMessage(result)).toMatch(/^Stack prod-app may still be changing: .*Creating stack prod-app had not finished when the deployment's budget of 120 seconds/);
+  });
+
+  it('a change set that never settles within the budget is cleaned up: DeadlineExceededError, nothing executed', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_IN_PROGRESS'));
+    cfn.on(DeleteChangeSetCommand).resolves({});
+
+    const result = await run(input({ maxWaitSeconds: 60 }));
+
+    expect(result.error).toBe('DeadlineExceededError');
+    expect(causeMessage(result)).toMatch(/budget of 60 seconds .* Nothing was executed\..*\nThe change set deploy-exec-1 was deleted; nothing was changed\.$/s);
+    expect(mutatingCalls()).toEqual(['CreateChangeSet', 'DeleteChangeSet']);
+  });
+
+  it('an update whose status reads keep failing after the execute is never reported as a plain failure', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_NAME }).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', [modify('Table')]));
+    cfn.on(ExecuteChangeSetCommand).resolves({});
+    cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const result = await run(input({ maxWaitSeconds: 120 }));
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('StackOutcomeUnknownError');
+    expect(causeMessage(result)).toMatch(/may still be changing.*Last known status: UPDATE_IN_PROGRESS/);
+    expect(mutatingCalls()).toEqual(['CreateChangeSet', 'ExecuteChangeSet']);
+  });
+
+  it('a throttled status read in the middle of an update does not fail it: the stack reached UPDATE_COMPLETE', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_NAME }).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', [modify('Table')]));
+    cfn.on(ExecuteChangeSetCommand).resolves({});
+    const throttled = awsError('Throttling', 'Rate exceeded');
+    cfn
+      .on(DescribeStacksCommand, { StackName: STACK_ID })
+      .rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled)
+      .rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled)
+      .resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+
+    const result = await run();
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(output(result).result).toMatchObject({ done: true, decision: 'UPDATED', status: 'UPDATE_COMPLETE' });
+  });
+
+  it('an execute whose answer was lost is not repeated blindly: the retry finds it done and follows the update', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_NAME }).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', [modify('Table')]));
+    cfn
+      .on(ExecuteChangeSetCommand)
+      .rejectsOnce(awsError('InternalFailure', 'We encountered an internal error', 500))
+      .rejects(awsError('InvalidChangeSetStatus', `ChangeSet [${CHANGE_SET_ID}] cannot be executed in its current execution status of [EXECUTE_IN_PROGRESS]`));
+    cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('UPDATE_COMPLETE', { ChangeSetId: CHANGE_SET_ID })] });
+
+    const result = await run();
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('a change set deleted under the deployment (another one was executed) is explained in those words', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).rejects(awsError('ChangeSetNotFoundException', `ChangeSet [${CHANGE_SET_ID}] does not exist`, 404));
+
+    const result = await run();
+
+    expect(result.error).toBe('ChangeSetSupersededError');
+    expect(causeMessage(result)).toMatch(/was deleted while this deployment ran: CloudFormation deletes a stack's other change sets when one is executed/);
+    expect(mutatingCalls()).toEqual(['CreateChangeSet']);
+  });
+
+  it('an inspection that fails after the change set exists deletes it, and reports the original error', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolvesOnce(changeSetPage('CREATE_COMPLETE', [modify('Table')]))
+      .rejectsOnce(awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DescribeChangeSet', 403))
+      .resolves(changeSetPage('CREATE_COMPLETE', [modify('Table')]));
+    cfn.on(DeleteChangeSetCommand).resolves({});
+
+    const result = await run();
+
+    expect(result.error).toBe('AwsCallError');
+    expect(causeMessage(result)).toMatch(/AccessDenied[\s\S]*The change set deploy-exec-1 was deleted; nothing was changed\./);
+    expect(mutatingCalls()).toEqual(['CreateChangeSet', 'DeleteChangeSet']);
+  });
+
+  it('a clean-up that cannot delete the change set is reported beside the original error, never hidden', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('FAILED', [], { StatusReason: 'Template error: bad' }));
+    cfn.on(DeleteChangeSetCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DeleteChangeSet', 403));
+
+    const result = await run();
+
+    expect(result.error).toBe('ChangeSetFailedError');
+    expect(causeMessage(result)).toMatch(/Template error: bad[\s\S]*could not be deleted .*AccessDenied.*it was not executed\. Delete it in the CloudFormation console/);
   });
 });
 
@@ -387,7 +511,20 @@ describe('bad input fails at the first state, naming the field, and touches noth
     expect(result.error).toBe('InvalidInputError');
     expect(causeMessage(result)).toMatch(message);
     const states = result.events.filter((event) => event.type === 'StateEntered').map((event) => ('state' in event ? event.state.name : ''));
-    expect(states).toEqual(['Prepare Deployment', 'Deployment Failed']);
+    expect(states).toEqual(['Prepare Deployment', 'Input Rejected', 'Deployment Failed']);
+    expect(cfn.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['an array', [1, 2]],
+    ['null', null],
+    ['a string', 'prod'],
+  ])('%s as execution input: "must be a JSON object" at the first state, not a ResultPath error', async (_case, document) => {
+    const result = await runLocalExecution(document, { executionName: 'exec-1', handlers: TASK_HANDLERS, waitMilliseconds: 0, retryMilliseconds: 0 });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('InvalidInputError');
+    expect(causeMessage(result)).toMatch(/^The deployment input must be a JSON object/);
     expect(cfn.calls()).toHaveLength(0);
   });
 

@@ -1,8 +1,8 @@
-import { CloudFormationClient, CreateChangeSetCommand, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { type ChangeSetSummary, CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/create-change-set/handler';
-import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError } from '../../functions/shared/errors';
+import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError, StackBusyError, StackBusyWaitError } from '../../functions/shared/errors';
 import { MAX_TEMPLATE_BODY_BYTES } from '../../functions/shared/limits';
 import { CHANGE_SET_ID, STACK_ID, STACK_NAME, TEMPLATE, TEMPLATE_CONFIGURATION, artifactZip, awsError, defaultArtifact, fixture, s3Object } from '../helpers/aws';
 import { CHANGE_SET_NAME, ROLE_ARN, alreadyExists, changeSetPage, commandsSent, deployment, rejectionOf, sha256, stackCheck, withEnv } from './helpers';
@@ -15,6 +15,7 @@ beforeEach(() => {
   s3.reset();
   s3.on(GetObjectCommand).resolves(s3Object(defaultArtifact()));
   cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+  cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
 });
 
 const largeTemplate = `${TEMPLATE}#${'x'.repeat(MAX_TEMPLATE_BODY_BYTES)}\n`;
@@ -37,7 +38,7 @@ describe('Create Change Set', () => {
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       RoleARN: ROLE_ARN,
       IncludeNestedStacks: true,
-      Description: 'Deployment deploy-exec-1 of infra/template.yaml',
+      Description: expect.stringMatching(/^deploy-orchestrator execution=deploy-exec-1 started=\S+ deadline=\S+ template=infra\/template.yaml$/),
     });
     expect(state).toEqual({ name: CHANGE_SET_NAME, id: CHANGE_SET_ID, type: 'UPDATE', status: 'CREATE_PENDING', outcome: 'PENDING', polls: 0, waitedSeconds: 0, waitSeconds: 5 });
   });
@@ -55,7 +56,7 @@ describe('Create Change Set', () => {
 
     const state = await handler({ deployment: deployment(), stack: stackCheck() });
 
-    expect(commandsSent(cfn)).toEqual(['CreateChangeSet', 'DescribeChangeSet']);
+    expect(commandsSent(cfn)).toEqual(['CreateChangeSet', 'DescribeChangeSet', 'ListChangeSets']);
     expect(state).toMatchObject({ name: CHANGE_SET_NAME, id: CHANGE_SET_ID, outcome: 'PENDING' });
   });
 
@@ -120,5 +121,53 @@ describe('Create Change Set leaves what the deployment does not set', () => {
     const sent = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input;
     expect(sent).not.toHaveProperty('Tags');
     expect(sent).not.toHaveProperty('Parameters');
+  });
+});
+
+describe('Create Change Set: one deployment per stack', () => {
+  const record = (name: string, createdAt: string, extra: Partial<ChangeSetSummary> = {}): ChangeSetSummary => ({
+    ChangeSetName: name,
+    ChangeSetId: `arn:aws:cloudformation:us-east-1:123456789012:changeSet/${name}/0000`,
+    StackName: STACK_NAME,
+    Status: 'CREATE_PENDING',
+    ExecutionStatus: 'UNAVAILABLE',
+    CreationTime: new Date(createdAt),
+    Description: `deploy-orchestrator execution=${name.replace(/^deploy-/, '')} started=${createdAt} deadline=2999-01-01T00:00:00.000Z template=t.yaml`,
+    ...extra,
+  });
+
+  it('gives way to an older live deployment that raced it: deletes its own change set and fails with StackBusyError naming the other', async () => {
+    cfn.on(ListChangeSetsCommand).resolves({ Summaries: [record('deploy-older', '2026-12-04T14:02:00.000Z'), record(CHANGE_SET_NAME, '2026-12-04T14:02:05.000Z')] });
+
+    const error = await rejectionOf(handler({ deployment: deployment(), stack: stackCheck(), executionName: 'exec-1' }));
+
+    expect(error).toBeInstanceOf(StackBusyError);
+    expect(error.message).toMatch(/^Stack prod-app is busy: execution older \(started 14:02 UTC on 2026-12-04\) is deploying it .* change set was deleted and nothing was changed/);
+    expect(commandsSent(cfn)).toEqual(['CreateChangeSet', 'ListChangeSets', 'DeleteChangeSet']);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)[0].args[0].input).toEqual({ ChangeSetName: CHANGE_SET_ID });
+  });
+
+  it('with onBusy "wait", losing the race is StackBusyWaitError, which the state machine retries', async () => {
+    cfn.on(ListChangeSetsCommand).resolves({ Summaries: [record('deploy-older', '2026-12-04T14:02:00.000Z'), record(CHANGE_SET_NAME, '2026-12-04T14:02:05.000Z')] });
+
+    const error = await rejectionOf(handler({ deployment: deployment({ onBusy: 'wait' }), stack: stackCheck() }));
+
+    expect(error).toBeInstanceOf(StackBusyWaitError);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it('keeps the stack when its own record is the older one', async () => {
+    cfn.on(ListChangeSetsCommand).resolves({ Summaries: [record(CHANGE_SET_NAME, '2026-12-04T14:02:00.000Z'), record('deploy-younger', '2026-12-04T14:02:05.000Z')] });
+
+    await expect(handler({ deployment: deployment(), stack: stackCheck() })).resolves.toMatchObject({ name: CHANGE_SET_NAME, outcome: 'PENDING' });
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('a stack mid-operation refuses the change set: StackBusyError, not a bare ValidationError', async () => {
+    cfn.on(CreateChangeSetCommand).rejects(awsError('ValidationError', `Stack:${STACK_ID} is in UPDATE_IN_PROGRESS state and can not be updated.`));
+
+    const error = await rejectionOf(handler({ deployment: deployment(), stack: stackCheck() }));
+
+    expect(error).toBeInstanceOf(StackBusyError);
   });
 });

@@ -2,7 +2,7 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/create-stack/handler';
-import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError, StackNotReadyError } from '../../functions/shared/errors';
+import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError, StackBusyError, StackBusyWaitError } from '../../functions/shared/errors';
 import { MAX_TEMPLATE_BODY_BYTES } from '../../functions/shared/limits';
 import { STACK_ID, TEMPLATE, TEMPLATE_CONFIGURATION, artifactZip, awsError, defaultArtifact, s3Object } from '../helpers/aws';
 import { ROLE_ARN, alreadyExists, commandsSent, deployment, rejectionOf, sha256, withEnv } from './helpers';
@@ -80,14 +80,49 @@ describe('Create Stack', () => {
     expect(cfn.calls()).toHaveLength(0);
   });
 
-  it('leaves a stack someone else created in the meantime alone: StackNotReadyError', async () => {
+  it('leaves a stack another deployment created in the meantime alone: StackBusyError', async () => {
     cfn.on(CreateStackCommand).rejects(alreadyExists('Stack [prod-app] already exists'));
 
     const error = await rejectionOf(handler({ deployment: deployment() }));
 
-    expect(error).toBeInstanceOf(StackNotReadyError);
-    expect(error.message).toBe('Stack prod-app was created by someone else while this deployment ran; it was left as it is. Run the deployment again to update it.');
+    expect(error).toBeInstanceOf(StackBusyError);
+    expect(error.message).toBe(
+      'Stack prod-app was created by another deployment while this one ran; it was left as it is and nothing of this deployment was created. Run the deployment again to update it, or set "onBusy": "wait".',
+    );
     expect(commandsSent(cfn)).toEqual(['CreateStack']);
+  });
+
+  it('with onBusy "wait", a stack created meanwhile is StackBusyWaitError: the state machine goes back to wait for it and update it', async () => {
+    cfn.on(CreateStackCommand).rejects(alreadyExists('Stack [prod-app] already exists'));
+
+    await expect(handler({ deployment: deployment({ onBusy: 'wait' }) })).rejects.toBeInstanceOf(StackBusyWaitError);
+  });
+
+  it('sends the real value of a NoEcho parameter to CloudFormation, read again from the validated configuration', async () => {
+    const template = TEMPLATE.replace('Parameters:\n', 'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n');
+    const configuration = JSON.stringify({ Parameters: { TableName: 'users', DbPassword: 's3cr3t' } });
+    s3.on(GetObjectCommand).resolves(s3Object(artifactZip({ 'infra/template.yaml': template, 'infra/prod.json': configuration })));
+    const masked = deployment({
+      template: { bytes: Buffer.byteLength(template), sha256: sha256(template), resourceCount: 1, configurationSha256: sha256(configuration) },
+      parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }, { ParameterKey: 'DbPassword', ParameterValue: '****' }],
+    });
+
+    await handler({ deployment: masked });
+
+    expect(cfn.commandCalls(CreateStackCommand)[0].args[0].input.Parameters).toEqual([
+      { ParameterKey: 'TableName', ParameterValue: 'users' },
+      { ParameterKey: 'DbPassword', ParameterValue: 's3cr3t' },
+    ]);
+  });
+
+  it('refuses a template configuration overwritten since it was validated, creating nothing', async () => {
+    s3.on(GetObjectCommand).resolves(s3Object(artifactZip({ 'infra/template.yaml': TEMPLATE, 'infra/prod.json': '{"Parameters":{"TableName":"other"}}' })));
+
+    const error = await rejectionOf(handler({ deployment: deployment() }));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/template configuration "infra\/prod.json" .* changed after it was validated/);
+    expect(cfn.calls()).toHaveLength(0);
   });
 
   it.each([

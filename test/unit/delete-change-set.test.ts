@@ -3,27 +3,24 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CHANGE_SET_REJECTED, handler } from '../../functions/delete-change-set/handler';
 import { AwsCallError, AwsTransientError } from '../../functions/shared/errors';
 import { CHANGE_SET_ID, awsError } from '../helpers/aws';
-import { changeSetNotFound, changeSetState, commandsSent, deployment, blockedChange, rejectionOf, unsafeInspection } from './helpers';
+import { changeSetNotFound, changeSetState, commandsSent, deployment, offendingChange, rejectionOf, unsafeInspection } from './helpers';
 
 const cfn = mockClient(CloudFormationClient);
 const READY = changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY' });
 const INSPECTION = unsafeInspection([
-  blockedChange(),
-  blockedChange({
+  offendingChange(),
+  offendingChange({
     logicalResourceId: 'topic123',
     resourceType: 'AWS::SNS::Topic',
     action: 'Modify',
     replacement: 'True',
     physicalResourceId: undefined,
-    policyAction: undefined,
-    kind: 'replacement',
-    explanation: 'replaces the resource; blocked: not listed in safetyPolicy.allowReplacement',
+    rule: 'replacement',
+    reason: 'replaces the resource',
     causes: ['Properties.TopicName (always replaces, DirectModification)'],
   }),
-  blockedChange({ nestedPath: 'Network', logicalResourceId: 'Subnet', resourceType: 'AWS::EC2::Subnet', physicalResourceId: 'subnet-1', policyAction: undefined }),
 ]);
-const REJECTION_HEAD =
-  'Change set deploy-exec-1 on stack prod-app was rejected and deleted, not executed: 3 resource change(s) would remove or replace resources the safety policy does not allow.';
+const REJECTION_HEAD = 'Change set deploy-exec-1 on stack prod-app was rejected and deleted, not executed: 2 resource change(s) would remove or replace resources.';
 
 beforeEach(() => {
   cfn.reset();
@@ -40,9 +37,8 @@ describe('Delete Change Set', () => {
     expect(CHANGE_SET_REJECTED).toBe('ChangeSetRejected');
     expect(failure.Cause.split('\n')).toEqual([
       REJECTION_HEAD,
-      '- MyEC2Instance (AWS::EC2::Instance) [i-1abc23d4]: Remove, PolicyAction Delete: deletes the resource; blocked: not listed in safetyPolicy.allowRemoval',
-      '- topic123 (AWS::SNS::Topic): Modify, Replacement True: replaces the resource; blocked: not listed in safetyPolicy.allowReplacement; forced by Properties.TopicName (always replaces, DirectModification)',
-      '- Network/Subnet (AWS::EC2::Subnet) [subnet-1]: Remove: deletes the resource; blocked: not listed in safetyPolicy.allowRemoval',
+      '- MyEC2Instance (AWS::EC2::Instance) [i-1abc23d4]: Remove: deletes the resource',
+      '- topic123 (AWS::SNS::Topic): Modify, Replacement True: replaces the resource; forced by Properties.TopicName (always replaces, DirectModification)',
       expect.stringMatching(/^Nothing was changed\./),
     ]);
   });

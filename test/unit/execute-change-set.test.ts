@@ -1,9 +1,9 @@
-import { CloudFormationClient, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/execute-change-set/handler';
-import { AwsCallError, AwsTransientError, InvalidInputError } from '../../functions/shared/errors';
+import { AwsCallError, AwsTransientError, ChangeSetSupersededError, InvalidInputError } from '../../functions/shared/errors';
 import type { Inspection } from '../../functions/shared/state';
-import { CHANGE_SET_ID, STACK_ID, STACK_NAME, awsError, fixture } from '../helpers/aws';
+import { CHANGE_SET_ID, STACK_ID, STACK_NAME, awsError, fixture, stack } from '../helpers/aws';
 import { CHANGE_SET_NAME, changeSetState, deployment, rejectionOf, safeInspection, unsafeInspection } from './helpers';
 
 const cfn = mockClient(CloudFormationClient);
@@ -66,5 +66,41 @@ describe('Execute Change Set', () => {
     cfn.on(ExecuteChangeSetCommand).rejects(awsError('Throttling', 'Rate exceeded'));
 
     await expect(handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() })).rejects.toBeInstanceOf(AwsTransientError);
+  });
+});
+
+describe('Execute Change Set after a lost answer', () => {
+  const invalidStatus = awsError('InvalidChangeSetStatus', `ChangeSet [${CHANGE_SET_ID}] cannot be executed in its current execution status of [EXECUTE_IN_PROGRESS]`);
+
+  it('a retry that finds its own execute done (the stack names the change set) follows the update instead of failing', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(invalidStatus);
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_IN_PROGRESS', { ChangeSetId: CHANGE_SET_ID })] });
+
+    const result = await handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() });
+
+    expect(result).toMatchObject({ action: 'UPDATE', stackId: STACK_ID, done: false });
+  });
+
+  it('the same refusal when the stack ran someone else\'s change set is reported, not taken for success', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(invalidStatus);
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_IN_PROGRESS', { ChangeSetId: `${CHANGE_SET_ID}-other` })] });
+
+    await expect(handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() })).rejects.toBeInstanceOf(AwsCallError);
+  });
+
+  it('a change set deleted under the deployment is ChangeSetSupersededError, explained', async () => {
+    cfn.on(ExecuteChangeSetCommand).rejects(awsError('ChangeSetNotFoundException', `ChangeSet [${CHANGE_SET_ID}] does not exist`, 404));
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: READY, inspection: safeInspection() }));
+
+    expect(error).toBeInstanceOf(ChangeSetSupersededError);
+    expect(error.message).toMatch(/CloudFormation deletes a stack's other change sets when one is executed/);
+  });
+
+  it('carries on the budget the change set loop spent', async () => {
+    const result = await handler({ deployment: deployment(), changeSet: { ...READY, waitedSeconds: 35 }, inspection: safeInspection() });
+
+    expect(result).toMatchObject({ polls: 0, waitedSeconds: 35, waitSeconds: 5 });
   });
 });

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-change-set-creation-status/handler';
-import { ChangeSetFailedError, WaitLimitExceededError } from '../../functions/shared/errors';
+import { ChangeSetFailedError, DeadlineExceededError } from '../../functions/shared/errors';
 import { CHANGE_SET_ID, STACK_ID, fixture } from '../helpers/aws';
 import { changeSetPage, changeSetState, commandsSent, deployment, publishedChangeSet, rejectionOf } from './helpers';
 
@@ -72,7 +72,7 @@ describe('Get Change Set Creation Status', () => {
 
     const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), changeSet: changeSetState({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
-    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app did not finish within 60 seconds/);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app had not finished when the deployment's budget of 60 seconds/);
   });
 });

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-failed-stack-deletion-status/handler';
-import { StackDeleteFailedError, WaitLimitExceededError } from '../../functions/shared/errors';
+import { StackDeleteFailedError, DeadlineExceededError } from '../../functions/shared/errors';
 import { STACK_ID, stack, stackMissing } from '../helpers/aws';
 import { deployment, eventsPage, publishedStack, rejectionOf, stackEvent, stackOwnEvent, stackRecreate } from './helpers';
 
@@ -62,8 +62,8 @@ describe('Get Failed Stack Deletion Status', () => {
 
     const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), recreate: stackRecreate({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
-    expect(error.message).toMatch(/^Deleting the failed stack prod-app did not finish within 60 seconds/);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.message).toMatch(/^Deleting the failed stack prod-app had not finished when the deployment's budget of 60 seconds/);
   });
 });
 

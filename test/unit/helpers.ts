@@ -1,3 +1,4 @@
+import { defaultSafetyPolicy } from '../../functions/shared/input';
 /**
  * Builders shared by the unit tests of the task handlers and their shared modules. They start from
  * the end-to-end helpers (test/helpers/aws.ts) and from the published responses in
@@ -16,9 +17,8 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { CHANGE_SET_ID, FIXTURES, STACK_ID, STACK_NAME, TEMPLATE, fixture } from '../helpers/aws';
-import type { ChangeDecision, ChangeSetState, Deployment, Inspection, OperationResult, StackCheck, StackRecreate } from '../../functions/shared/state';
-import { DEFAULT_SAFETY_POLICY } from '../../functions/shared/safety-policy-schema';
+import { CHANGE_SET_ID, FIXTURES, STACK_ID, STACK_NAME, TEMPLATE, TEMPLATE_CONFIGURATION, fixture } from '../helpers/aws';
+import type { ChangeSetState, Deployment, Inspection, OffendingChange, OperationResult, StackCheck, StackRecreate } from '../../functions/shared/state';
 
 export const EXECUTION_NAME = 'exec-1';
 export const CHANGE_SET_NAME = 'deploy-exec-1';
@@ -42,12 +42,13 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     artifact: { ...ARTIFACT },
     templatePath: 'infra/template.yaml',
     templateConfigurationPath: 'infra/prod.json',
-    template: { bytes: Buffer.byteLength(TEMPLATE, 'utf8'), sha256: sha256(TEMPLATE), resourceCount: 1 },
+    template: { bytes: Buffer.byteLength(TEMPLATE, 'utf8'), sha256: sha256(TEMPLATE), resourceCount: 1, configurationSha256: sha256(TEMPLATE_CONFIGURATION) },
     parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }],
     tags: [{ Key: 'team', Value: 'platform' }],
     capabilities: [],
-    safetyPolicy: DEFAULT_SAFETY_POLICY,
+    safetyPolicy: defaultSafetyPolicy(),
     maxWaitSeconds: 3600,
+    onBusy: 'fail',
     changeSetName: CHANGE_SET_NAME,
     clientRequestToken: CHANGE_SET_NAME,
     ...overrides,
@@ -90,44 +91,34 @@ export function stackRecreate(overrides: Partial<StackRecreate> = {}): StackRecr
   };
 }
 
-/** A blocked change as the decision record lists it: the published instance removal, with nothing allowed. */
-export function blockedChange(overrides: Partial<ChangeDecision> = {}): ChangeDecision {
+export function offendingChange(overrides: Partial<OffendingChange> = {}): OffendingChange {
   return {
-    nestedPath: '',
     logicalResourceId: 'MyEC2Instance',
     resourceType: 'AWS::EC2::Instance',
     action: 'Remove',
     physicalResourceId: 'i-1abc23d4',
-    policyAction: 'Delete',
+    rule: 'removal',
+    reason: 'deletes the resource',
     causes: [],
-    kind: 'removal',
-    rule: 'not-allowed',
-    verdict: 'BLOCKED',
-    explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval',
     ...overrides,
   };
 }
 
-const NO_COUNTS = { changes: 0, adds: 0, inPlaceModifications: 0, replacements: 0, removals: 0, undetermined: 0, blocked: 0 };
-
-export function unsafeInspection(blocked: ChangeDecision[] = [blockedChange()]): Inspection {
+export function unsafeInspection(offending: OffendingChange[] = [offendingChange()]): Inspection {
   return {
     safe: false,
-    changeCount: blocked.length + 1,
-    offendingCount: blocked.length,
-    summary: `${blocked.length} unsafe`,
-    decision: { verdict: 'BLOCKED', counts: { ...NO_COUNTS, changes: blocked.length + 1, adds: 1, blocked: blocked.length }, changes: blocked, omitted: 1 },
+    changeCount: offending.length + 1,
+    changes: [],
+    counts: { removals: offending.filter((change) => change.action === 'Remove').length, replacements: offending.filter((change) => change.action === 'Modify').length, blocked: offending.length },
+    truncated: false,
+    offending,
+    offendingCount: offending.length,
+    summary: `${offending.length} unsafe`,
   };
 }
 
 export function safeInspection(): Inspection {
-  return {
-    safe: true,
-    changeCount: 1,
-    offendingCount: 0,
-    summary: '1 change(s), safe',
-    decision: { verdict: 'SAFE', counts: { ...NO_COUNTS, changes: 1, adds: 1 }, changes: [], omitted: 1 },
-  };
+  return { safe: true, changeCount: 1, changes: [], counts: { removals: 0, replacements: 0, blocked: 0 }, truncated: false, offending: [], offendingCount: 0, summary: '1 change(s), safe' };
 }
 
 /** A published DescribeChangeSet response. JSON gives dates as strings and some fields as null, which the handlers never read. */

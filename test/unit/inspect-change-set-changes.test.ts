@@ -19,15 +19,13 @@ describe('Inspect Change Set Changes', () => {
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
     expect(inspection.safe).toBe(false);
-    expect(inspection.decision.changes).toEqual([
+    expect(inspection.offending).toEqual([
       expect.objectContaining({
         logicalResourceId: 'MyEC2Instance',
         resourceType: 'AWS::EC2::Instance',
         action: 'Modify',
         replacement: 'True',
-        kind: 'replacement',
-        rule: 'not-allowed',
-        verdict: 'BLOCKED',
+        rule: 'replacement',
         causes: expect.arrayContaining(['Properties.KeyName (always replaces, DirectModification)']),
       }),
     ]);
@@ -39,7 +37,7 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
-    expect(inspection).toMatchObject({ safe: true, changeCount: 1, offendingCount: 0, decision: { verdict: 'SAFE' } });
+    expect(inspection).toMatchObject({ safe: true, changeCount: 1, offending: [] });
   });
 
   it('reads the nested stack\'s own change set (published root and child) and names its resources by path', async () => {
@@ -53,12 +51,9 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: { ...READY, id: root.ChangeSetId! } });
 
-    expect(inspection.decision.changes.map((c) => [c.nestedPath, c.logicalResourceId, c.verdict])).toEqual([
-      ['ChildStack', 'Queue', 'BLOCKED'],
-      ['', 'ChildStack', 'ALLOWED'],
-      ['ChildStack', 'function', 'ALLOWED'],
-    ]);
-    expect(inspection.summary).toBe('1 of 3 change(s) would remove or replace a resource the safety policy does not allow: ChildStack/Queue.');
+    expect(inspection.changes.map((c) => c.logicalResourceId)).toEqual(['ChildStack', 'ChildStack/function', 'ChildStack/Queue']);
+    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['ChildStack/Queue']);
+    expect(inspection.summary).toBe('1 of 3 change(s) would remove or replace a resource: ChildStack/Queue.');
   });
 
   it('reads the second page too', async () => {
@@ -67,7 +62,7 @@ describe('Inspect Change Set Changes', () => {
 
     const inspection = await handler({ deployment: deployment(), changeSet: READY });
 
-    expect(inspection.decision.changes.filter((c) => c.verdict === 'BLOCKED').map((c) => c.logicalResourceId)).toEqual(['topic123']);
+    expect(inspection.offending.map((o) => o.logicalResourceId)).toEqual(['topic123']);
   });
 
   it('lets a throttled read be retried rather than judging a partial list', async () => {

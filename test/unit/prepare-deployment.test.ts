@@ -59,3 +59,29 @@ describe('Prepare Deployment', () => {
     expect(cfn.calls()).toHaveLength(0);
   });
 });
+
+describe('Prepare Deployment in AWS: the account it runs in', () => {
+  const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111122223333:function:PrepareDeployment';
+  const runIn = (document: unknown) =>
+    withEnv({ DEFAULT_CLOUDFORMATION_ROLE_ARN: undefined }, () => handler({ input: document, executionName: EXECUTION_NAME }, { invokedFunctionArn: FUNCTION_ARN }));
+
+  it('refuses a service role of another account up front, naming both accounts', async () => {
+    const error = await rejectionOf(runIn(input({ cloudFormationRoleArn: 'arn:aws:iam::999988887777:role/cfn-deploy' })));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/^Invalid deployment input: cloudFormationRoleArn "arn:aws:iam::999988887777:role\/cfn-deploy" is a role of account 999988887777, but this deployment runs in account 111122223333\./);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('accepts a service role of its own account', async () => {
+    await expect(runIn(input({ cloudFormationRoleArn: 'arn:aws:iam::111122223333:role/cfn-deploy' }))).resolves.toMatchObject({ roleArn: 'arn:aws:iam::111122223333:role/cfn-deploy' });
+  });
+
+  it('counts the budget from the execution\'s start time', async () => {
+    const prepared = await withEnv({ DEFAULT_CLOUDFORMATION_ROLE_ARN: undefined }, () =>
+      handler({ input: input({ maxWaitSeconds: 600 }), executionName: EXECUTION_NAME, startTime: '2026-12-04T14:02:00.000Z' }),
+    );
+
+    expect(prepared).toMatchObject({ startedAt: '2026-12-04T14:02:00.000Z', deadline: '2026-12-04T14:12:00.000Z', maxWaitSeconds: 600, onBusy: 'fail' });
+  });
+});

@@ -255,6 +255,7 @@ export class CloudFormationSandbox {
               Status: changeSet.status as 'CREATE_COMPLETE',
               ...(changeSet.statusReason ? { StatusReason: changeSet.statusReason } : {}),
               CreationTime: changeSet.creationTime,
+              ...(changeSet.description ? { Description: changeSet.description } : {}),
               IncludeNestedStacks: changeSet.includeNestedStacks,
             })),
         };

@@ -14,10 +14,10 @@ export interface JobEventOptions {
   /** The action's UserParameters; leave out for an action that has none. */
   userParameters?: string;
   inputArtifacts: JobArtifact[];
-  /** Output artifacts the action declares: where the function may write, with the job's artifact credentials. */
-  outputArtifacts?: JobArtifact[];
   continuationToken?: string;
   functionName?: string;
+  /** The action's declared output artifacts, where the function may write. */
+  outputArtifacts?: Array<{ name: string; bucket: string; key: string }>;
 }
 
 /**
@@ -51,7 +51,6 @@ export function buildJobEvent(options: JobEventOptions, now: Date): CodePipeline
     })),
     outputArtifacts: (options.outputArtifacts ?? []).map((artifact) => ({
       name: artifact.name,
-      revision: null,
       location: { type: 'S3', s3Location: { bucketName: artifact.bucket, objectKey: artifact.key } },
     })),
     artifactCredentials: { ...EXAMPLE_ARTIFACT_CREDENTIALS, expirationTime: now.getTime() + CREDENTIALS_LIFETIME_MS },

@@ -13,9 +13,13 @@ export interface PipelineJobOptions {
   invoke: (event: CodePipelineEvent) => Promise<unknown>;
   userParameters?: string;
   inputArtifacts: JobArtifact[];
-  /** The action's output artifacts (where the function may write); none by default. */
-  outputArtifacts?: JobArtifact[];
   maxInvocations?: number;
+  /**
+   * How many copies of each job's event are delivered at once (default 1). Lambda's asynchronous
+   * invocation is at-least-once: the same job can reach the function twice, concurrently.
+   */
+  concurrentDeliveries?: number;
+  outputArtifacts?: Array<{ name: string; bucket: string; key: string }>;
 }
 
 /**
@@ -52,18 +56,21 @@ export async function runPipelineJob(codePipeline: CodePipelineSandbox, clock: V
     const job = codePipeline.createJob(continuationToken);
     jobs.push(job);
     const event = buildJobEvent(
-      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, outputArtifacts: options.outputArtifacts, continuationToken },
+      { jobId: job.jobId, userParameters: options.userParameters, inputArtifacts: options.inputArtifacts, continuationToken, outputArtifacts: options.outputArtifacts },
       clock.now(),
     );
-    for (let attempt = 0; attempt <= LAMBDA_ASYNC_RETRIES; attempt++) {
-      invocations += 1;
-      try {
-        await options.invoke(structuredClone(event));
-        break;
-      } catch (error) {
-        invocationErrors.push(error);
+    const deliver = async (): Promise<void> => {
+      for (let attempt = 0; attempt <= LAMBDA_ASYNC_RETRIES; attempt++) {
+        invocations += 1;
+        try {
+          await options.invoke(structuredClone(event));
+          return;
+        } catch (error) {
+          invocationErrors.push(error);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: options.concurrentDeliveries ?? 1 }, deliver));
     const result = { final: job, jobs, invocations, invocationErrors };
     if (job.status === 'InProgress') return { status: 'NoResult', ...result };
     if (job.status === 'Failed') return { status: 'Failed', ...result };

@@ -1,6 +1,5 @@
 import { readableCause } from '../../../functions/trigger/execution-failure';
 import type { ExecutionOutput } from '../../../functions/shared/state';
-import { fullLogicalId } from '../../../functions/shared/safety-policy';
 import type { ScenarioExpectation } from './format';
 import type { ScenarioRun } from './run';
 
@@ -37,17 +36,5 @@ export function unmetExpectations(run: ScenarioRun, expected: ScenarioExpectatio
     const found = output.result?.outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;
     if (found !== value) problems.push(`output ${key} is ${found ?? '(missing)'}, expected ${value}`);
   }
-  problems.push(...unmetVerdicts(run, expected.verdicts ?? {}));
   return problems;
-}
-
-function unmetVerdicts(run: ScenarioRun, verdicts: Record<string, string>): string[] {
-  const changes = run.execution.inspection?.decision.changes ?? [];
-  return Object.entries(verdicts).flatMap(([id, expected]) => {
-    const change = changes.find((candidate) => fullLogicalId(candidate) === id);
-    if (!change) return [`the decision record has no change for ${id}`];
-    const [verdict, rule] = expected.split(' ');
-    const actual = `${change.verdict} ${change.rule}`;
-    return change.verdict === verdict && (rule === undefined || change.rule === rule) ? [] : [`${id} is ${actual} (${change.explanation}), expected ${expected}`];
-  });
 }

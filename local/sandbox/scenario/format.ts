@@ -55,13 +55,6 @@ const ExpectSchema = z.strictObject({
   stackStatus: z.string().optional(),
   /** Stack outputs the result must carry, by key. */
   outputs: z.record(z.string(), z.string()).optional(),
-  /**
-   * The safety policy's verdict on named changes (a full logical id, `Parent/Child` for a nested
-   * one): `ALLOWED` or `BLOCKED`, optionally followed by the rule, e.g. `BLOCKED protect`.
-   */
-  verdicts: z
-    .record(z.string(), z.string().regex(/^(ALLOWED|BLOCKED)( [a-z-]+)?$/, 'must be ALLOWED or BLOCKED, optionally followed by the rule (BLOCKED protect)'))
-    .optional(),
 });
 
 export const ScenarioFileSchema = z.strictObject({

@@ -5,8 +5,6 @@ import type { PipelineJobResult } from '../codepipeline/job-runner';
 import { Sandbox, createSandbox } from '../sandbox';
 import type { StateMachineRegistration } from '../stepfunctions/service';
 import type { Scenario } from './format';
-import type { Inspection } from '../../../functions/shared/state';
-import { inspectionFromEvents } from '../../inspection-events';
 
 /** The state machine's name in the sandbox, and the staging bucket every scenario has. */
 export const STATE_MACHINE_NAME = 'deploy-orchestrator';
@@ -28,8 +26,6 @@ export interface ScenarioRunOptions {
   executionName?: string;
   /** Called with each engine event as the execution runs (a CLI's progress output). */
   onEvent?: StateMachineRegistration['onEvent'];
-  /** In pipeline mode, the action declares an output artifact at this key of the artifact bucket (the trigger writes the decision record there). */
-  outputArtifactKey?: string;
 }
 
 export interface ExecutionOutcome {
@@ -38,8 +34,6 @@ export interface ExecutionOutcome {
   output?: unknown;
   error?: string;
   cause?: string;
-  /** The change set's inspection (decision record included), read from the history: a rejected run has no output. */
-  inspection?: Inspection;
 }
 
 export interface ScenarioRun {
@@ -111,7 +105,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
         invoke: options.trigger,
         userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: DOCUMENT_KEY }),
         inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
-        ...(options.outputArtifactKey ? { outputArtifacts: [{ name: 'DeployOutput', bucket: scenario.artifact.bucket, key: options.outputArtifactKey }] } : {}),
       });
       executionArn = sandbox.stepFunctions.allExecutions()[0]?.executionArn ?? '';
     } else {
@@ -127,7 +120,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     }
     await sandbox.stepFunctions.idle();
     const result = executionArn ? await sandbox.stepFunctions.result(executionArn) : undefined;
-    const inspection = result ? inspectionFromEvents(result.events) : undefined;
     return {
       scenario,
       sandbox,
@@ -138,7 +130,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
         ...(result?.output === undefined ? {} : { output: result.output }),
         ...(result?.error === undefined ? {} : { error: result.error }),
         ...(result?.cause === undefined ? {} : { cause: result.cause }),
-        ...(inspection ? { inspection } : {}),
       },
       mutatingCalls: sandbox.mutatingCalls('CloudFormation'),
     };

@@ -6,6 +6,7 @@ import { AwsCallError, AwsTransientError, InvalidInputError } from '../../../fun
 import { MAX_ARTIFACT_BYTES } from '../../../functions/shared/limits';
 import { TEMPLATE, artifactZip, awsError, defaultArtifact, s3Object } from '../../helpers/aws';
 import { ARTIFACT, rejectionOf, thrownBy } from '../helpers';
+import { asUnixMode, withCentralEntry } from '../../helpers/forged-zip';
 
 const s3 = mockClient(S3Client);
 const WHERE = 's3://artifact-bucket/pipeline/source/abc123.zip';
@@ -226,5 +227,52 @@ describe('extractEntries', () => {
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(new RegExp(`^The artifact ${WHERE.replace(/[/.]/g, '\\$&')} is not a readable zip file: .+\\.$`));
+  });
+});
+
+describe('extractEntries does not trust the archive', () => {
+  const want = (maxBytes = 1_000_000) => [{ path: 'template.yaml', field: 'templatePath', maxBytes }];
+
+  it('stops inflating at the limit when the headers lie about the size (a 3 MB entry that says 100 bytes)', () => {
+    const bomb = zipSync({ 'template.yaml': new Uint8Array(3_000_000).fill(0x41) });
+    const lying = withCentralEntry(bomb, 'template.yaml', (entry) => entry.setUint32(24, 100, true));
+
+    const error = thrownBy(() => extractEntries(lying, want(), WHERE));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(`templatePath "template.yaml" in ${WHERE} inflates to more than 1000000 bytes; the limit is 1000000.`);
+  });
+
+  it('refuses an entry whose real size differs from what the archive says, even under the limit', () => {
+    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8(TEMPLATE) }), 'template.yaml', (entry) => entry.setUint32(24, 10, true));
+
+    expect(thrownBy(() => extractEntries(zip, want(), WHERE)).message).toMatch(/^templatePath "template.yaml" in .* inflates to \d+ bytes but the archive says 10: the archive is damaged or forged\.$/);
+  });
+
+  it('checks every entry it reads against its CRC-32', () => {
+    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8(TEMPLATE) }), 'template.yaml', (entry) => entry.setUint32(16, (entry.getUint32(16, true) ^ 1) >>> 0, true));
+
+    const error = thrownBy(() => extractEntries(zip, want(), WHERE));
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(`templatePath "template.yaml" in ${WHERE} fails its CRC-32 check: the archive is damaged.`);
+  });
+
+  it('refuses a symbolic link entry, naming it', () => {
+    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8('/etc/passwd') }), 'template.yaml', asUnixMode(0o120777));
+
+    expect(thrownBy(() => extractEntries(zip, want(), WHERE)).message).toBe(`templatePath "template.yaml" in ${WHERE} is a symbolic link, not a file; put the file itself in the artifact.`);
+  });
+
+  it('refuses an encrypted entry, naming it', () => {
+    const zip = withCentralEntry(zipSync({ 'template.yaml': strToU8(TEMPLATE) }), 'template.yaml', (entry) => entry.setUint16(8, entry.getUint16(8, true) | 1, true));
+
+    expect(thrownBy(() => extractEntries(zip, want(), WHERE)).message).toBe(`templatePath "template.yaml" in ${WHERE} is encrypted; artifacts must not be password-protected zips.`);
+  });
+
+  it('reads a stored (uncompressed) entry and a Unix regular file like any other', () => {
+    const zip = withCentralEntry(zipSync({ 'template.yaml': [strToU8(TEMPLATE), { level: 0 }] }), 'template.yaml', asUnixMode(0o100644));
+
+    expect(new TextDecoder().decode(extractEntries(zip, want(), WHERE).get('template.yaml')?.bytes)).toBe(TEMPLATE);
   });
 });

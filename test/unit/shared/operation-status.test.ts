@@ -1,8 +1,8 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_CREATION, STACK_UPDATE, pollStackOperation } from '../../../functions/shared/operation-status';
-import { AwsCallError, StackCreateFailedError, StackUpdateFailedError, WaitLimitExceededError } from '../../../functions/shared/errors';
-import { STACK_ID, stack, stackMissing } from '../../helpers/aws';
+import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from '../../../functions/shared/errors';
+import { STACK_ID, awsError, stack, stackMissing } from '../../helpers/aws';
 import { deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from '../helpers';
 
 const cfn = mockClient(CloudFormationClient);
@@ -77,13 +77,14 @@ describe('pollStackOperation: a create', () => {
     );
   });
 
-  it('fails with WaitLimitExceededError once the wait limit is spent', async () => {
+  it('fails with DeadlineExceededError once the wait limit is spent', async () => {
     givenStack(stack('CREATE_IN_PROGRESS'));
 
     const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }), STACK_CREATION));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
-    expect(error.message).toMatch(/^Creating stack prod-app did not finish within 60 seconds \(4 polls\)/);
+    // CloudFormation accepted the create: a missed deadline leaves the outcome unknown, never "failed".
+    expect(error).toBeInstanceOf(StackOutcomeUnknownError);
+    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the create, but its final status is not known\. Creating stack prod-app had not finished when the deployment's budget of 60 seconds \(maxWaitSeconds\) ran out \(4 polls\)\. Last known status: CREATE_IN_PROGRESS\. Look at the stack \(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/stackinfo\?stackId=arn/);
   });
 
   it('fails when the stack is gone', async () => {
@@ -91,7 +92,7 @@ describe('pollStackOperation: a create', () => {
 
     const error = await rejectionOf(pollStackOperation(deployment(), operationResult(), STACK_CREATION));
 
-    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toBeInstanceOf(StackCreateFailedError);
     expect(error.message).toBe(`Creating stack prod-app: the stack ${STACK_ID} no longer exists; someone deleted it while the deployment ran.`);
   });
 });
@@ -147,5 +148,81 @@ describe('pollStackOperation: an update', () => {
     cfn.on(DescribeStackEventsCommand).resolves(eventsPage([]));
 
     await expect(pollStackOperation(deployment(), updating(), STACK_UPDATE)).rejects.toBeInstanceOf(StackUpdateFailedError);
+  });
+});
+
+describe('pollStackOperation: the outcome is the stack\'s, once CloudFormation accepted the operation', () => {
+  it('a throttled status read is polled again, not reported as a failure, and remembered until a read works', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).rejectsOnce(awsError('Throttling', 'Rate exceeded')).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    const started = operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' });
+
+    const unread = await pollStackOperation(deployment(), started, STACK_UPDATE);
+    const read = await pollStackOperation(deployment(), unread, STACK_UPDATE);
+
+    expect(unread).toMatchObject({ done: false, status: 'UPDATE_IN_PROGRESS', polls: 1, waitSeconds: 10 });
+    expect(unread.lastReadError).toMatch(/DescribeStacks .* failed with Throttling/);
+    expect(read).toMatchObject({ done: true, status: 'UPDATE_COMPLETE', decision: 'UPDATED' });
+    expect(read).not.toHaveProperty('lastReadError');
+  });
+
+  it('a status that cannot be read (access denied) is StackOutcomeUnknownError with the last known status, never a plain failure', async () => {
+    cfn.on(DescribeStacksCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DescribeStacks', 403));
+
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE));
+
+    expect(error).toBeInstanceOf(StackOutcomeUnknownError);
+    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the update, but its final status is not known\. Its status could not be read: .*AccessDenied.* Last known status: UPDATE_IN_PROGRESS\./);
+  });
+
+  it('a rolled-back update is still reported as failed when its events cannot be read', async () => {
+    givenStack(stack('UPDATE_ROLLBACK_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE));
+
+    expect(error).toBeInstanceOf(StackUpdateFailedError);
+    expect(error.message).toMatch(/UPDATE_ROLLBACK_COMPLETE/);
+  });
+
+  it('transient errors never become "done": the budget still ends the polling, as an unknown outcome', async () => {
+    cfn.on(DescribeStacksCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }), STACK_UPDATE));
+
+    expect(error).toBeInstanceOf(StackOutcomeUnknownError);
+    expect(error).not.toBeInstanceOf(AwsTransientError);
+  });
+});
+
+describe('pollStackOperation: what an update left behind', () => {
+  it('lists the old resources the clean-up failed to delete or skipped, in the output and the summary', async () => {
+    givenStack(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand, { StackName: STACK_ID }).resolves(
+      eventsPage([
+        stackOwnEvent('UPDATE_COMPLETE'),
+        stackEvent('OldQueue', 'AWS::SQS::Queue', 'DELETE_FAILED', 'Access denied for sqs:DeleteQueue'),
+        stackEvent('Archive', 'AWS::S3::Bucket', 'DELETE_SKIPPED'),
+        stackOwnEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'),
+        stackEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_COMPLETE'),
+        stackOwnEvent('UPDATE_IN_PROGRESS', 'User Initiated'),
+        stackEvent('Older', 'AWS::SQS::Queue', 'DELETE_FAILED', 'from an earlier update'),
+      ]),
+    );
+
+    const done = await pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE);
+
+    expect(done).toMatchObject({ done: true, decision: 'UPDATED' });
+    expect(done.warnings).toEqual(['Archive (AWS::S3::Bucket) DELETE_SKIPPED: no reason given', 'OldQueue (AWS::SQS::Queue) DELETE_FAILED: Access denied for sqs:DeleteQueue']);
+    expect(done.summary).toMatch(/^Updated stack prod-app \(UPDATE_COMPLETE, 0 outputs\)\. Warning: the update's clean-up left 2 old resource\(s\) behind: Archive .*; OldQueue/);
+  });
+
+  it('an update whose events cannot be read is still reported as updated, without warnings', async () => {
+    givenStack(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const done = await pollStackOperation(deployment(), operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' }), STACK_UPDATE);
+
+    expect(done).toMatchObject({ done: true, decision: 'UPDATED' });
+    expect(done).not.toHaveProperty('warnings');
   });
 });

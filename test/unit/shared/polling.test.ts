@@ -1,5 +1,5 @@
-import { finalPoll, firstPoll, nextPoll } from '../../../functions/shared/polling';
-import { WaitLimitExceededError } from '../../../functions/shared/errors';
+import { finalPoll, firstPoll, nextPoll, spentSeconds } from '../../../functions/shared/polling';
+import { DeadlineExceededError } from '../../../functions/shared/errors';
 import { FIRST_POLL_WAIT_SECONDS, MAX_POLL_WAIT_SECONDS } from '../../../functions/shared/limits';
 import type { PollState } from '../../../functions/shared/state';
 import { thrownBy } from '../helpers';
@@ -13,7 +13,7 @@ function waits(count: number, maxWaitSeconds: number): number[] {
   let state = firstPoll();
   asked.push(state.waitSeconds);
   for (let i = 1; i < count; i++) {
-    state = nextPoll(state, maxWaitSeconds, WHAT);
+    state = nextPoll(state, { maxWaitSeconds: maxWaitSeconds }, WHAT);
     asked.push(state.waitSeconds);
   }
   return asked;
@@ -37,7 +37,7 @@ describe('nextPoll', () => {
   it('counts the polls and adds up the waits asked for', () => {
     let state = firstPoll();
 
-    for (let i = 0; i < 4; i++) state = nextPoll(state, AN_HOUR, WHAT);
+    for (let i = 0; i < 4; i++) state = nextPoll(state, { maxWaitSeconds: AN_HOUR }, WHAT);
 
     expect(state).toEqual({ polls: 4, waitedSeconds: 5 + 10 + 20 + 30, waitSeconds: 30 });
   });
@@ -48,28 +48,28 @@ describe('nextPoll', () => {
     expect(asked).toEqual([5, 10, 20, 25]);
   });
 
-  it('fails with WaitLimitExceededError once the waits add up to the limit, naming what and how long', () => {
+  it('fails with DeadlineExceededError once the waits add up to the limit, naming what and how long', () => {
     let state: PollState = firstPoll();
-    for (let i = 0; i < 3; i++) state = nextPoll(state, 60, WHAT);
+    for (let i = 0; i < 3; i++) state = nextPoll(state, { maxWaitSeconds: 60 }, WHAT);
     expect(state).toEqual({ polls: 3, waitedSeconds: 35, waitSeconds: 25 });
 
-    const error = thrownBy(() => nextPoll(state, 60, WHAT));
+    const error = thrownBy(() => nextPoll(state, { maxWaitSeconds: 60 }, WHAT));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
-    expect(error.name).toBe('WaitLimitExceededError');
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.name).toBe('DeadlineExceededError');
     expect(error.message).toBe(
-      'Creating stack prod-app did not finish within 60 seconds (4 polls). Look at it in the CloudFormation console; raise maxWaitSeconds in the input document if it is only slow.',
+      "Creating stack prod-app had not finished when the deployment's budget of 60 seconds (maxWaitSeconds) ran out (4 polls). Nothing was executed. Raise maxWaitSeconds in the input document if it is only slow.",
     );
   });
 
   it('fails as soon as the limit is passed, not only when met exactly', () => {
-    const error = thrownBy(() => nextPoll({ polls: 9, waitedSeconds: 100, waitSeconds: 30 }, 120, WHAT));
+    const error = thrownBy(() => nextPoll({ polls: 9, waitedSeconds: 100, waitSeconds: 30 }, { maxWaitSeconds: 120 }, WHAT));
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
   });
 
   it('keeps polling while time is left, at least one second apart', () => {
-    const next = nextPoll({ polls: 2, waitedSeconds: 50, waitSeconds: 9.5 }, 60, WHAT);
+    const next = nextPoll({ polls: 2, waitedSeconds: 50, waitSeconds: 9.5 }, { maxWaitSeconds: 60 }, WHAT);
 
     expect(next).toEqual({ polls: 3, waitedSeconds: 59.5, waitSeconds: 1 });
   });
@@ -79,15 +79,46 @@ describe('nextPoll', () => {
     let polls = 0;
     const error = thrownBy(() => {
       for (;;) {
-        state = nextPoll(state, AN_HOUR, WHAT);
+        state = nextPoll(state, { maxWaitSeconds: AN_HOUR }, WHAT);
         polls++;
       }
     });
 
-    expect(error).toBeInstanceOf(WaitLimitExceededError);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
     // Three polls ask for 5 + 10 + 20 = 35 s, then 30 s each: the 122nd poll finds the hour spent.
     expect(polls).toBe(121);
     expect(state.waitedSeconds + state.waitSeconds).toBe(AN_HOUR);
+  });
+});
+
+describe('one budget for the whole deployment', () => {
+  it('a later wait loop starts from what the loops before it spent', () => {
+    const changeSetLoop = { polls: 3, waitedSeconds: 35, waitSeconds: 0 };
+
+    const update = firstPoll(changeSetLoop.waitedSeconds);
+
+    expect(update).toEqual({ polls: 0, waitedSeconds: 35, waitSeconds: 5 });
+    // 35 s spent by the change set, 5 s by the first update wait: 20 s of a 60 s budget are left.
+    expect(nextPoll(update, { maxWaitSeconds: 60 }, WHAT)).toEqual({ polls: 1, waitedSeconds: 40, waitSeconds: 10 });
+    expect(() => nextPoll(firstPoll(58), { maxWaitSeconds: 60 }, WHAT)).toThrow(DeadlineExceededError);
+  });
+
+  it('counts the wall clock since the execution started when it is ahead of the waits (Lambda time, retries)', () => {
+    const startedAt = new Date(Date.now() - 3_590_000).toISOString();
+
+    const next = nextPoll({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }, { maxWaitSeconds: AN_HOUR, startedAt }, WHAT);
+
+    expect(next.waitSeconds).toBeLessThanOrEqual(10);
+    expect(spentSeconds(next, { maxWaitSeconds: AN_HOUR, startedAt })).toBeGreaterThanOrEqual(3590);
+    const late = new Date(Date.now() - AN_HOUR * 1000).toISOString();
+    expect(() => nextPoll({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }, { maxWaitSeconds: AN_HOUR, startedAt: late }, WHAT)).toThrow(DeadlineExceededError);
+  });
+
+  it('says what the caller asks when the budget runs out after the stack started changing', () => {
+    const error = thrownBy(() => nextPoll({ polls: 1, waitedSeconds: 55, waitSeconds: 5 }, { maxWaitSeconds: 60 }, WHAT, (message) => new RangeError(`unknown: ${message}`)));
+
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toMatch(/^unknown: Creating stack prod-app had not finished/);
   });
 });
 

@@ -1,9 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_SAFETY_POLICY } from '../../../functions/shared/safety-policy-schema';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_ROLE_ENV, prepareDeployment } from '../../../functions/shared/prepare';
 import { InvalidInputError } from '../../../functions/shared/errors';
-import { TEMPLATE, artifactZip, defaultArtifact, input, s3Object } from '../../helpers/aws';
+import { TEMPLATE, TEMPLATE_CONFIGURATION, artifactZip, defaultArtifact, input, s3Object } from '../../helpers/aws';
 import { EXECUTION_NAME, ROLE_ARN, deployment, fixtureText, rejectionOf, sha256, withEnv } from '../helpers';
 
 const s3 = mockClient(S3Client);
@@ -21,8 +20,21 @@ describe('prepareDeployment', () => {
     const prepared = await prepare(input());
 
     expect(prepared).toEqual(deployment({ parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }], tags: [{ Key: 'team', Value: 'platform' }] }));
-    expect(prepared.template).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1 });
+    expect(prepared.template).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1, configurationSha256: sha256(TEMPLATE_CONFIGURATION) });
     expect(prepared.stackName).toBe('prod-app');
+  });
+
+  it('masks the value of every NoEcho parameter in the deployment\'s data, and keeps the others', async () => {
+    const template = TEMPLATE.replace('Parameters:\n', 'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: "true"\n');
+    s3.on(GetObjectCommand).resolves(s3Object(artifactZip({ 'infra/template.yaml': template, 'infra/prod.json': '{"Parameters":{"TableName":"users","DbPassword":"s3cr3t"}}' })));
+
+    const prepared = await prepare(input());
+
+    expect(prepared.parameters).toEqual([
+      { ParameterKey: 'TableName', ParameterValue: 'users' },
+      { ParameterKey: 'DbPassword', ParameterValue: '****' },
+    ]);
+    expect(JSON.stringify(prepared)).not.toContain('s3cr3t');
   });
 
   it('names the change set and the request tokens after the execution', async () => {
@@ -44,7 +56,7 @@ describe('prepareDeployment', () => {
 
     expect(prepared).toMatchObject({
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      safetyPolicy: { ...DEFAULT_SAFETY_POLICY, allowReplacement: ['AWS::SNS::Subscription'] },
+      safetyPolicy: { allowRemoval: [], allowReplacement: ['AWS::SNS::Subscription'] },
       maxWaitSeconds: 600,
       roleArn: ROLE_ARN,
     });
@@ -53,8 +65,7 @@ describe('prepareDeployment', () => {
   it('defaults: no capabilities, a policy that allows nothing, an hour of waiting, no role', async () => {
     const prepared = await prepare(input());
 
-    expect(prepared).toMatchObject({ capabilities: [], safetyPolicy: DEFAULT_SAFETY_POLICY, maxWaitSeconds: 3600 });
-    expect(prepared.safetyPolicy).toEqual({ allowRemoval: [], allowReplacement: [], protect: [], unprotect: [], builtInAllowances: true, retainedRemovals: 'allow' });
+    expect(prepared).toMatchObject({ capabilities: [], safetyPolicy: { allowRemoval: [], allowReplacement: [] }, maxWaitSeconds: 3600 });
     expect(prepared).not.toHaveProperty('roleArn');
   });
 

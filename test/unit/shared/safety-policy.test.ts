@@ -1,17 +1,17 @@
 /**
- * The change-set safety policy, as a table: real-shaped changes (published DescribeChangeSet
- * responses, or one of them with only the field a case is about changed) × policies → the verdict,
- * the rule, the entry that decided it and the explanation. Each rule has compliant and numbered
- * non-compliant cases, cdk-nag style.
+ * The change-set safety rules, cdk-nag style: for each rule one compliant case and numbered
+ * non-compliant cases, built from published DescribeChangeSet responses where one exists.
  */
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
-import { KIND_MESSAGES, judgeChange, judgeChanges, replacementCauses } from '../../../functions/shared/safety-policy';
-import { DEFAULT_SAFETY_POLICY, type SafetyPolicy } from '../../../functions/shared/safety-policy-schema';
-import type { ChangeDecision } from '../../../functions/shared/state';
-import { publishedChangeSet, publishedResourceChange } from '../helpers';
+import { RULE_MESSAGES, judgeChange, replacementCauses } from '../../../functions/shared/safety-policy';
+import { SafetyPolicySchema, defaultSafetyPolicy, parseDeploymentInput, type SafetyPolicy } from '../../../functions/shared/input';
+import { publishedResourceChange } from '../helpers';
 
-const policy = (overrides: Partial<SafetyPolicy> = {}): SafetyPolicy => ({ ...DEFAULT_SAFETY_POLICY, ...overrides });
-const NOTHING_ALLOWED = policy();
+const NOTHING_ALLOWED: SafetyPolicy = defaultSafetyPolicy();
+const policy = (overrides: Partial<SafetyPolicy>): SafetyPolicy => SafetyPolicySchema.parse(overrides);
+// The published Conditional change is a Secrets Manager secret, a built-in protected type: the
+// conditional rule is seen at work once it is unprotected.
+const SECRETS_UNPROTECTED = policy({ unprotect: ['AWS::SecretsManager::Secret'] });
 
 // Published changes, one per kind.
 const ADD = publishedResourceChange('cfn-dcs-awsdocs-add-remove.json', 'AutoScalingGroup');
@@ -20,477 +20,263 @@ const MODIFY_FALSE = publishedResourceChange('cfn-dcs-awscli-lambda-timeout-modi
 const MODIFY_TRUE = publishedResourceChange('cfn-dcs-awsdocs-replacement-true-multiple.json', 'MyEC2Instance');
 const MODIFY_TRUE_POLICY_ACTION = publishedResourceChange('cfn-dcs-localstack-replacement-true-policyaction.json', 'topic123');
 const MODIFY_CONDITIONAL = publishedResourceChange('cfn-dcs-real-secrets-conditional-remove-add.json', 'Secret222');
-const REMOVE_SECRET = publishedResourceChange('cfn-dcs-real-secrets-conditional-remove-add.json', 'Secret1');
+const NESTED_FUNCTION = publishedResourceChange('cfn-dcs-awsdocs-nested-child.json', 'function');
 
 /** A published change with only what a case is about changed. */
 const variant = (change: ResourceChange, overrides: Partial<ResourceChange>): ResourceChange => ({ ...change, ...overrides });
-const withoutReplacement = (change: ResourceChange): ResourceChange => {
-  const { Replacement: _omitted, ...rest } = change;
-  return rest;
-};
 
-// The same published changes on other types: the shapes CDK apps and data stores produce.
-const TABLE_REPLACED = variant(MODIFY_TRUE, { LogicalResourceId: 'UsersTable', ResourceType: 'AWS::DynamoDB::Table', PhysicalResourceId: 'prod-users' });
-const TABLE_REMOVED = variant(REMOVE, { LogicalResourceId: 'UsersTable', ResourceType: 'AWS::DynamoDB::Table', PhysicalResourceId: 'prod-users', PolicyAction: 'Delete' });
-const TABLE_RETAINED = variant(TABLE_REMOVED, { PolicyAction: 'Retain' });
-const BUCKET_SNAPSHOT = variant(REMOVE, { LogicalResourceId: 'Volume', ResourceType: 'AWS::EC2::Volume', PolicyAction: 'Snapshot' });
-const CDK_METADATA = variant(MODIFY_CONDITIONAL, { LogicalResourceId: 'CDKMetadata', ResourceType: 'AWS::CDK::Metadata', PhysicalResourceId: 'a1b2c3' });
-const API_DEPLOYMENT = variant(MODIFY_TRUE, { LogicalResourceId: 'ApiDeployment3C2B1A0F', ResourceType: 'AWS::ApiGateway::Deployment', PhysicalResourceId: 'abc123' });
-const LAMBDA_VERSION = variant(MODIFY_TRUE, { LogicalResourceId: 'FnCurrentVersion', ResourceType: 'AWS::Lambda::Version', PhysicalResourceId: 'arn:aws:lambda:us-east-1:1:function:fn:3' });
-const LAMBDA_VERSION_REMOVED = variant(REMOVE, { LogicalResourceId: 'FnCurrentVersion', ResourceType: 'AWS::Lambda::Version' });
-const API_DEPLOYMENT_ROTATED = variant(REMOVE, { LogicalResourceId: 'ApiDeploymentB17BE62D9c1a2b3c', ResourceType: 'AWS::ApiGateway::Deployment', PhysicalResourceId: 'abc123', PolicyAction: 'Delete' });
-const TOPIC_REPLACE_AND_RETAIN = variant(MODIFY_TRUE_POLICY_ACTION, { PolicyAction: 'ReplaceAndRetain' });
-const CUSTOM_REPLACED = variant(MODIFY_TRUE, { LogicalResourceId: 'Seeder', ResourceType: 'Custom::DatabaseSeeder' });
+describe('rule: add (Action Add)', () => {
+  it('compliant: adding a resource is safe with a policy that allows nothing', () => {
+    const verdict = judgeChange(ADD, NOTHING_ALLOWED);
 
-interface Row {
-  case: string;
-  change: ResourceChange;
-  policy: SafetyPolicy;
-  path?: string;
-  expect: Partial<Pick<ChangeDecision, 'verdict' | 'kind' | 'rule'>> & { entry?: string; source?: string; explanation: string };
-}
-
-const table: Row[] = [
-  // rule: safe-change
-  { case: 'compliant: the published Add', change: ADD, policy: NOTHING_ALLOWED, expect: { verdict: 'ALLOWED', kind: 'add', rule: 'safe-change', explanation: 'adds a new resource' } },
-  {
-    case: 'compliant: an Import',
-    change: variant(ADD, { Action: 'Import', PhysicalResourceId: 'my-asg' }),
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', kind: 'import', rule: 'safe-change', explanation: 'imports an existing resource into the stack' },
-  },
-  {
-    case: 'compliant: the published Lambda Timeout change, in place',
-    change: MODIFY_FALSE,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', kind: 'in-place-modify', rule: 'safe-change', explanation: 'modifies the resource in place' },
-  },
-  {
-    case: 'compliant: a drift sync in place (SyncWithActual, Replacement False)',
-    change: variant(MODIFY_FALSE, { Action: 'SyncWithActual' }),
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', kind: 'in-place-modify', explanation: 'modifies the resource in place' },
-  },
-  {
-    case: 'compliant: protect does not block an in-place change',
-    change: MODIFY_FALSE,
-    policy: policy({ protect: ['function'] }),
-    expect: { verdict: 'ALLOWED', rule: 'safe-change', explanation: 'modifies the resource in place' },
-  },
-
-  // rule: allow-list, replacements
-  {
-    case: 'compliant: the published KeyName replacement allowed by its logical id',
-    change: MODIFY_TRUE,
-    policy: policy({ allowReplacement: ['MyEC2Instance'] }),
-    expect: {
-      verdict: 'ALLOWED',
-      kind: 'replacement',
-      rule: 'allow-list',
-      source: 'safetyPolicy.allowReplacement',
-      entry: 'MyEC2Instance',
-      explanation: 'replaces the resource: a new one is created and the old one deleted; allowed by safetyPolicy.allowReplacement "MyEC2Instance"',
-    },
-  },
-  {
-    case: 'compliant: a replacement allowed by a logical-id pattern with ?',
-    change: MODIFY_TRUE,
-    policy: policy({ allowReplacement: ['MyEC2Instanc?'] }),
-    expect: { verdict: 'ALLOWED', entry: 'MyEC2Instanc?', explanation: 'replaces the resource: a new one is created and the old one deleted; allowed by safetyPolicy.allowReplacement "MyEC2Instanc?"' },
-  },
-  {
-    case: 'compliant: a replacement allowed by a type pattern (AWS::EC2::*)',
-    change: MODIFY_TRUE,
-    policy: policy({ allowReplacement: ['AWS::EC2::*'] }),
-    expect: { verdict: 'ALLOWED', entry: 'AWS::EC2::*', explanation: 'replaces the resource: a new one is created and the old one deleted; allowed by safetyPolicy.allowReplacement "AWS::EC2::*"' },
-  },
-  {
-    case: 'compliant: a custom resource replacement allowed by Custom::*',
-    change: CUSTOM_REPLACED,
-    policy: policy({ allowReplacement: ['Custom::*'] }),
-    expect: { verdict: 'ALLOWED', entry: 'Custom::*', explanation: 'replaces the resource: a new one is created and the old one deleted; allowed by safetyPolicy.allowReplacement "Custom::*"' },
-  },
-  {
-    case: 'compliant: a nested resource allowed by a path pattern (ChildStack/*)',
-    change: MODIFY_TRUE,
-    path: 'ChildStack/',
-    policy: policy({ allowReplacement: ['ChildStack/*'] }),
-    expect: { verdict: 'ALLOWED', entry: 'ChildStack/*', explanation: 'replaces the resource: a new one is created and the old one deleted; allowed by safetyPolicy.allowReplacement "ChildStack/*"' },
-  },
-  {
-    case: 'non-compliant 1: the published KeyName replacement with nothing allowed',
-    change: MODIFY_TRUE,
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      kind: 'replacement',
-      rule: 'not-allowed',
-      explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-  {
-    case: 'non-compliant 2: allowRemoval does not allow a replacement',
-    change: MODIFY_TRUE,
-    policy: policy({ allowRemoval: ['MyEC2Instance', 'AWS::EC2::Instance'] }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement' },
-  },
-  {
-    case: 'non-compliant 3: other ids, another type, another case, a pattern that matches a prefix only',
-    change: MODIFY_TRUE,
-    policy: policy({ allowReplacement: ['OtherInstance', 'AWS::EC2::Volume', 'myec2instance', 'MyEC2'] }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement' },
-  },
-  {
-    case: 'non-compliant 4: a nested resource is not allowed by its bare logical id',
-    change: MODIFY_TRUE,
-    path: 'ChildStack/',
-    policy: policy({ allowReplacement: ['MyEC2Instance'] }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement' },
-  },
-  {
-    case: 'non-compliant 5: ReplaceAndRetain is still a replacement: the stack moves to a new, empty resource',
-    change: TOPIC_REPLACE_AND_RETAIN,
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      kind: 'replacement',
-      explanation:
-        'replaces the resource: a new one is created and the old one kept in the account (ReplaceAndRetain), but the stack moves to the new, empty resource; blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-
-  // Honest wording: Conditional, missing Replacement, Dynamic
-  {
-    case: 'non-compliant 5b: a Conditional replacement with ReplaceAndSnapshot says what happens if it does replace',
-    change: variant(MODIFY_CONDITIONAL, { ResourceType: 'AWS::SSM::Parameter', PolicyAction: 'ReplaceAndSnapshot' }),
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      explanation:
-        'may replace the resource (Replacement: Conditional): it depends on the new values; if it does, a new one is created and the old one deleted after a snapshot (ReplaceAndSnapshot); blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-  {
-    case: 'non-compliant 6: the published Conditional secret change on a type that is not protected',
-    change: variant(MODIFY_CONDITIONAL, { ResourceType: 'AWS::SSM::Parameter' }),
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      kind: 'conditional-replacement',
-      explanation: 'may replace the resource (Replacement: Conditional): it depends on the new values; blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-  {
-    case: 'non-compliant 7: no Replacement field at all is judged a possible replacement, and says so, not the Conditional wording',
-    change: withoutReplacement(MODIFY_FALSE),
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      kind: 'unstated-replacement',
-      explanation:
-        'CloudFormation did not say whether this replaces the resource (no Replacement field), so it is judged as a possible replacement; blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-  {
-    case: 'compliant: an unstated replacement allowed by allowReplacement',
-    change: withoutReplacement(MODIFY_FALSE),
-    policy: policy({ allowReplacement: ['AWS::Lambda::Function'] }),
-    expect: { verdict: 'ALLOWED', kind: 'unstated-replacement', entry: 'AWS::Lambda::Function', explanation: expect.stringMatching(/^CloudFormation did not say whether this replaces the resource/) as unknown as string },
-  },
-  {
-    case: 'non-compliant 8: a Conditional replacement whose cause is only known during the update (Evaluation: Dynamic)',
-    change: variant(MODIFY_CONDITIONAL, {
-      ResourceType: 'AWS::EC2::Instance',
-      Details: [{ Target: { Attribute: 'Properties', Name: 'ImageId', RequiresRecreation: 'Always' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Ami.ImageId' }],
-    }),
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'BLOCKED',
-      explanation:
-        'may replace the resource (Replacement: Conditional): it depends on the new values; CloudFormation can only tell during the update whether Properties.ImageId changes (Evaluation: Dynamic, a value resolved then); blocked: not listed in safetyPolicy.allowReplacement',
-    },
-  },
-  {
-    case: 'non-compliant 9: a Dynamic action, which no list allows',
-    change: variant(MODIFY_FALSE, { Action: 'Dynamic', Replacement: undefined }),
-    policy: policy({ allowRemoval: ['function', 'AWS::Lambda::Function'], allowReplacement: ['function', 'AWS::Lambda::Function'] }),
-    expect: {
-      verdict: 'BLOCKED',
-      kind: 'dynamic',
-      rule: 'not-allowed',
-      explanation:
-        'CloudFormation cannot determine this action before the update (Action: Dynamic): it may remove or replace the resource; blocked: no policy entry allows a change whose action CloudFormation cannot state',
-    },
-  },
-  {
-    case: 'non-compliant 10: a drift sync that may replace (SyncWithActual, Replacement Conditional)',
-    change: variant(MODIFY_CONDITIONAL, { Action: 'SyncWithActual', ResourceType: 'AWS::SSM::Parameter' }),
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'BLOCKED', kind: 'conditional-replacement', explanation: expect.stringMatching(/^may replace the resource/) as unknown as string },
-  },
-
-  // rule: allow-list, removals
-  {
-    case: 'compliant: the published instance removal allowed by its type',
-    change: REMOVE,
-    policy: policy({ allowRemoval: ['AWS::EC2::Instance'] }),
-    expect: { verdict: 'ALLOWED', kind: 'removal', rule: 'allow-list', source: 'safetyPolicy.allowRemoval', explanation: 'deletes the resource; allowed by safetyPolicy.allowRemoval "AWS::EC2::Instance"' },
-  },
-  {
-    case: 'non-compliant 11: the published instance removal with nothing allowed',
-    change: REMOVE,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'BLOCKED', kind: 'removal', rule: 'not-allowed', explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval' },
-  },
-  {
-    case: 'non-compliant 12: allowReplacement does not allow a removal',
-    change: REMOVE,
-    policy: policy({ allowReplacement: ['MyEC2Instance', 'AWS::EC2::Instance'] }),
-    expect: { verdict: 'BLOCKED', explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval' },
-  },
-
-  // rule: protect beats every allowance
-  {
-    case: 'non-compliant 13: protect beats allowReplacement naming the same resource by a pattern',
-    change: MODIFY_TRUE,
-    policy: policy({ protect: ['MyEC2Instance'], allowReplacement: ['AWS::EC2::*'] }),
-    expect: {
-      verdict: 'BLOCKED',
-      rule: 'protect',
-      source: 'safetyPolicy.protect',
-      entry: 'MyEC2Instance',
-      explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: protected by safetyPolicy.protect "MyEC2Instance", which beats every allowance',
-    },
-  },
-  {
-    case: 'non-compliant 14: protect beats a built-in harmless replacement',
-    change: LAMBDA_VERSION,
-    policy: policy({ protect: ['AWS::Lambda::*'] }),
-    expect: { verdict: 'BLOCKED', rule: 'protect', entry: 'AWS::Lambda::*', explanation: expect.stringContaining('blocked: protected by safetyPolicy.protect "AWS::Lambda::*"') as unknown as string },
-  },
-  {
-    case: 'non-compliant 15: protect beats the retained-removal allowance',
-    change: TABLE_RETAINED,
-    policy: policy({ protect: ['UsersTable'] }),
-    expect: {
-      verdict: 'BLOCKED',
-      rule: 'protect',
-      explanation: 'removed from the stack, kept in the account (PolicyAction: Retain); blocked: protected by safetyPolicy.protect "UsersTable", which beats every allowance',
-    },
-  },
-  {
-    case: 'non-compliant 16: protect blocks a Dynamic action with its own wording',
-    change: variant(MODIFY_FALSE, { Action: 'Dynamic' }),
-    policy: policy({ protect: ['function'] }),
-    expect: { verdict: 'BLOCKED', rule: 'protect', entry: 'function', explanation: expect.stringContaining('blocked: protected by safetyPolicy.protect "function"') as unknown as string },
-  },
-
-  // rule: built-in-protection (data-bearing types)
-  {
-    case: 'non-compliant 17: a DynamoDB table replacement, even when allowReplacement names it',
-    change: TABLE_REPLACED,
-    policy: policy({ allowReplacement: ['UsersTable'] }),
-    expect: {
-      verdict: 'BLOCKED',
-      rule: 'built-in-protection',
-      source: 'built-in protected types',
-      entry: 'AWS::DynamoDB::Table',
-      explanation:
-        "replaces the resource: a new one is created and the old one deleted; blocked: AWS::DynamoDB::Table is a built-in protected type (holds the table's items: they go with it, and a replacement is a new, empty table); to allow it, list the resource or the type in safetyPolicy.unprotect and allowReplacement",
-    },
-  },
-  {
-    case: 'non-compliant 18: the published secret removal (Secrets Manager is protected)',
-    change: REMOVE_SECRET,
-    policy: policy({ allowRemoval: ['Secret1'] }),
-    expect: { verdict: 'BLOCKED', rule: 'built-in-protection', entry: 'AWS::SecretsManager::Secret', explanation: expect.stringMatching(/^deletes the resource; blocked: AWS::SecretsManager::Secret is a built-in protected type/) as unknown as string },
-  },
-  {
-    case: 'non-compliant 19: a removal after a final snapshot is still a removal of a protected type',
-    change: BUCKET_SNAPSHOT,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'BLOCKED', rule: 'built-in-protection', explanation: expect.stringMatching(/^deletes the resource after a final snapshot \(PolicyAction: Snapshot\); blocked: AWS::EC2::Volume is a built-in protected type/) as unknown as string },
-  },
-  {
-    case: 'non-compliant 20: unprotect alone lifts the protection, but the removal still needs allowRemoval',
-    change: TABLE_REMOVED,
-    policy: policy({ unprotect: ['AWS::DynamoDB::Table'] }),
-    expect: {
-      verdict: 'BLOCKED',
-      rule: 'not-allowed',
-      explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval (its built-in protection lifted by safetyPolicy.unprotect "AWS::DynamoDB::Table")',
-    },
-  },
-  {
-    case: 'compliant: unprotect by logical id and allowRemoval together allow the table removal',
-    change: TABLE_REMOVED,
-    policy: policy({ unprotect: ['UsersTable'], allowRemoval: ['UsersTable'] }),
-    expect: {
-      verdict: 'ALLOWED',
-      rule: 'allow-list',
-      entry: 'UsersTable',
-      explanation: 'deletes the resource; allowed by safetyPolicy.allowRemoval "UsersTable" (its built-in protection lifted by safetyPolicy.unprotect "UsersTable")',
-    },
-  },
-
-  // rule: retained-removal
-  {
-    case: 'compliant: a retained removal of a protected table deletes nothing and is allowed by default',
-    change: TABLE_RETAINED,
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'ALLOWED',
-      kind: 'retained-removal',
-      rule: 'retained-removal',
-      source: 'safetyPolicy.retainedRemovals',
-      entry: 'allow',
-      explanation: 'removed from the stack, kept in the account (PolicyAction: Retain); allowed: nothing is deleted (safetyPolicy.retainedRemovals is "allow", the default)',
-    },
-  },
-  {
-    case: 'non-compliant 21: retainedRemovals "reject" judges a retained removal like any removal (protected type)',
-    change: TABLE_RETAINED,
-    policy: policy({ retainedRemovals: 'reject' }),
-    expect: { verdict: 'BLOCKED', rule: 'built-in-protection', explanation: expect.stringMatching(/^removed from the stack, kept in the account \(PolicyAction: Retain\); blocked: AWS::DynamoDB::Table is a built-in protected type/) as unknown as string },
-  },
-  {
-    case: 'non-compliant 22: retainedRemovals "reject" blocks a retained removal nothing allows',
-    change: variant(REMOVE, { PolicyAction: 'Retain' }),
-    policy: policy({ retainedRemovals: 'reject' }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'removed from the stack, kept in the account (PolicyAction: Retain); blocked: not listed in safetyPolicy.allowRemoval' },
-  },
-  {
-    case: 'compliant: retainedRemovals "reject", and allowRemoval lists the instance',
-    change: variant(REMOVE, { PolicyAction: 'Retain' }),
-    policy: policy({ retainedRemovals: 'reject', allowRemoval: ['MyEC2Instance'] }),
-    expect: { verdict: 'ALLOWED', rule: 'allow-list', entry: 'MyEC2Instance', explanation: 'removed from the stack, kept in the account (PolicyAction: Retain); allowed by safetyPolicy.allowRemoval "MyEC2Instance"' },
-  },
-
-  // rule: built-in-allowance (harmless replacements)
-  {
-    case: 'compliant: the CDK metadata resource reporting a Conditional replacement',
-    change: CDK_METADATA,
-    policy: NOTHING_ALLOWED,
-    expect: {
-      verdict: 'ALLOWED',
-      kind: 'conditional-replacement',
-      rule: 'built-in-allowance',
-      source: 'built-in harmless replacements',
-      entry: 'AWS::CDK::Metadata',
-      explanation: expect.stringMatching(/^may replace the resource \(Replacement: Conditional\): it depends on the new values; allowed: a built-in harmless replacement \(the CDK's record/) as unknown as string,
-    },
-  },
-  {
-    case: 'compliant: an API Gateway deployment replaced on an API change',
-    change: API_DEPLOYMENT,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', rule: 'built-in-allowance', entry: 'AWS::ApiGateway::Deployment', explanation: expect.stringContaining('allowed: a built-in harmless replacement (an immutable snapshot of a REST API') as unknown as string },
-  },
-  {
-    case: 'compliant: a Lambda version replaced by design',
-    change: LAMBDA_VERSION,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', rule: 'built-in-allowance', entry: 'AWS::Lambda::Version', explanation: expect.stringContaining('allowed: a built-in harmless replacement') as unknown as string },
-  },
-  {
-    case: 'non-compliant 23: builtInAllowances false turns the built-in harmless replacements off',
-    change: LAMBDA_VERSION,
-    policy: policy({ builtInAllowances: false }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'replaces the resource: a new one is created and the old one deleted; blocked: not listed in safetyPolicy.allowReplacement' },
-  },
-  {
-    case: 'compliant: the built-in allowance covers the removal that replaces by logical id (the CDK rotates an API deployment this way)',
-    change: API_DEPLOYMENT_ROTATED,
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'ALLOWED', kind: 'removal', rule: 'built-in-allowance', entry: 'AWS::ApiGateway::Deployment', explanation: expect.stringMatching(/^deletes the resource; allowed: a built-in harmless replacement/) as unknown as string },
-  },
-  {
-    case: 'non-compliant 24: builtInAllowances false blocks that removal too',
-    change: LAMBDA_VERSION_REMOVED,
-    policy: policy({ builtInAllowances: false }),
-    expect: { verdict: 'BLOCKED', rule: 'not-allowed', explanation: 'deletes the resource; blocked: not listed in safetyPolicy.allowRemoval' },
-  },
-
-  // rule: unknown-action
-  {
-    case: 'non-compliant 25: "Delete", the spelling the blog sample checks, is not an action the API sends',
-    change: variant(REMOVE, { Action: 'Delete' as ResourceChange['Action'] }),
-    policy: policy({ allowRemoval: ['MyEC2Instance'] }),
-    expect: { verdict: 'BLOCKED', kind: 'unknown-action', rule: 'unknown-action', explanation: `${KIND_MESSAGES['unknown-action']} (Delete)` },
-  },
-  {
-    case: 'non-compliant 26: a change without an Action',
-    change: (({ Action: _omitted, ...rest }) => rest)(ADD),
-    policy: NOTHING_ALLOWED,
-    expect: { verdict: 'BLOCKED', rule: 'unknown-action', explanation: `${KIND_MESSAGES['unknown-action']} (no Action)` },
-  },
-];
-
-describe('the safety policy, change × policy → verdict and explanation', () => {
-  it.each(table.map((row) => [row.case, row] as const))('%s', (_name, row) => {
-    const decision = judgeChange(row.change, row.policy, row.path);
-
-    const { entry, source, ...expected } = row.expect;
-    expect(decision).toMatchObject(expected);
-    if (entry !== undefined) expect(decision.matched?.entry).toBe(entry);
-    if (source !== undefined) expect(decision.matched?.source).toBe(source);
-    if (decision.matched?.source.startsWith('built-in')) expect(decision.matched).toMatchObject({ builtIn: true, reason: expect.any(String) });
-    if (decision.rule === 'not-allowed' || decision.rule === 'safe-change' || decision.rule === 'unknown-action') expect(decision.matched).toBeUndefined();
+    expect(verdict).toEqual({ safe: true, rule: 'add', reason: RULE_MESSAGES.add });
   });
 });
 
-describe('judgeChanges: the decision record of a whole change set', () => {
-  it('records every change of the published Conditional-and-Remove change set with exact counts, blocked first', () => {
-    const changes = publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes!.map((change) => ({ path: '', change }));
+describe('rule: import (Action Import)', () => {
+  it('compliant: importing an existing resource is safe with a policy that allows nothing', () => {
+    const imported = variant(ADD, { Action: 'Import', PhysicalResourceId: 'my-asg' });
 
-    const record = judgeChanges(changes, undefined);
+    const verdict = judgeChange(imported, NOTHING_ALLOWED);
 
-    expect(record.verdict).toBe('BLOCKED');
-    expect(record.counts).toEqual({ changes: 3, adds: 1, inPlaceModifications: 0, replacements: 1, removals: 1, undetermined: 0, blocked: 2 });
-    expect(record.changes.map((c) => [c.logicalResourceId, c.verdict])).toEqual([
-      ['Secret1', 'BLOCKED'],
-      ['Secret222', 'BLOCKED'],
-      ['Secret33333', 'ALLOWED'],
-    ]);
-    expect(record.omitted).toBe(0);
+    expect(verdict).toEqual({ safe: true, rule: 'import', reason: RULE_MESSAGES.import });
+  });
+});
+
+describe('rule: in-place-modify (Action Modify, Replacement False)', () => {
+  it('compliant: the published Lambda Timeout change modifies in place and is safe', () => {
+    const verdict = judgeChange(MODIFY_FALSE, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: true, rule: 'in-place-modify', reason: RULE_MESSAGES['in-place-modify'] });
+  });
+});
+
+describe('rule: replacement (Action Modify, Replacement True)', () => {
+  it('compliant: a replacement allowed by its logical id', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowReplacement: ['MyEC2Instance'] }));
+
+    expect(verdict.safe).toBe(true);
+    expect(verdict.rule).toBe('replacement');
+    expect(verdict.reason).toBe(`${RULE_MESSAGES.replacement}; allowed by safetyPolicy.allowReplacement ("MyEC2Instance")`);
   });
 
-  it('is SAFE for a CDK-shaped change set with no policy entries: metadata, API deployment and Lambda version replaced, a function modified in place', () => {
-    const changes = [CDK_METADATA, API_DEPLOYMENT, LAMBDA_VERSION, MODIFY_FALSE].map((change) => ({ path: '', change: { Type: 'Resource' as const, ResourceChange: change } }));
+  it('compliant: a replacement allowed by its resource type', () => {
+    const verdict = judgeChange(MODIFY_TRUE_POLICY_ACTION, policy({ allowReplacement: ['AWS::SNS::Topic'] }));
 
-    const record = judgeChanges(changes, {});
-
-    expect(record.verdict).toBe('SAFE');
-    expect(record.counts).toMatchObject({ replacements: 3, inPlaceModifications: 1, blocked: 0 });
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
   });
 
-  it('takes the nested path with or without its trailing slash', () => {
-    const change = { Type: 'Resource' as const, ResourceChange: REMOVE };
+  it('non-compliant 1: the published KeyName replacement with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_TRUE, NOTHING_ALLOWED);
 
-    const record = judgeChanges(
-      [
-        { path: 'Network/', change },
-        { path: 'Network/Inner', change },
-      ],
-      policy({ allowRemoval: ['Network/MyEC2Instance'] }),
-    );
-
-    expect(record.changes.map((c) => [c.nestedPath, c.verdict])).toEqual([
-      ['Network/Inner', 'BLOCKED'],
-      ['Network', 'ALLOWED'],
-    ]);
+    expect(verdict).toEqual({ safe: false, rule: 'replacement', reason: RULE_MESSAGES.replacement });
   });
 
-  it('fills the defaults of a policy written before the new fields existed (an older execution\'s data)', () => {
-    const record = judgeChanges([{ path: '', change: { Type: 'Resource', ResourceChange: LAMBDA_VERSION } }], { allowRemoval: [], allowReplacement: [] });
+  it('non-compliant 2: the published ReplaceAndDelete topic replacement with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_TRUE_POLICY_ACTION, NOTHING_ALLOWED);
 
-    expect(record.changes[0]).toMatchObject({ verdict: 'ALLOWED', rule: 'built-in-allowance' });
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 3: allowRemoval does not allow a replacement', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowRemoval: ['MyEC2Instance', 'AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 4: another logical id or type listed does not allow this one', () => {
+    const verdict = judgeChange(MODIFY_TRUE, policy({ allowReplacement: ['OtherInstance', 'AWS::EC2::Volume', 'myec2instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+});
+
+describe('rule: conditional-replacement (Action Modify, Replacement Conditional)', () => {
+  it('compliant: a conditional replacement allowed by its logical id', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowReplacement: ['Secret222'], unprotect: ['AWS::SecretsManager::Secret'] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'conditional-replacement' });
+    expect(verdict.reason).toContain('allowed by safetyPolicy.allowReplacement');
+  });
+
+  it('non-compliant 1: the published Conditional secret change with nothing allowed', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, SECRETS_UNPROTECTED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'conditional-replacement', reason: RULE_MESSAGES['conditional-replacement'] });
+  });
+
+  it('non-compliant 2: allowRemoval does not allow a conditional replacement', () => {
+    const verdict = judgeChange(MODIFY_CONDITIONAL, policy({ allowRemoval: ['Secret222'], unprotect: ['AWS::SecretsManager::Secret'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+});
+
+describe('rule: unstated-replacement (Action Modify with no Replacement at all, as some AWS-compatible endpoints answer)', () => {
+  const { Replacement: _omitted, ...withoutReplacement } = MODIFY_FALSE;
+
+  it('compliant: allowed by its resource type, like any possible replacement', () => {
+    const verdict = judgeChange(withoutReplacement, policy({ allowReplacement: [withoutReplacement.ResourceType as string] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'unstated-replacement' });
+  });
+
+  it('non-compliant 1: judged a possible replacement, and says honestly that CloudFormation did not say', () => {
+    const verdict = judgeChange(withoutReplacement, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'unstated-replacement', reason: RULE_MESSAGES['unstated-replacement'] });
+    expect(verdict.reason).toContain('CloudFormation did not say whether this replaces the resource');
+    expect(verdict.reason).not.toContain('CloudFormation decides at deploy time');
+  });
+});
+
+describe('rule: removal (Action Remove)', () => {
+  it('compliant: a removal allowed by its logical id', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowRemoval: ['MyEC2Instance'] }));
+
+    expect(verdict).toEqual({
+      safe: true,
+      rule: 'removal',
+      reason: `${RULE_MESSAGES.removal}; allowed by safetyPolicy.allowRemoval ("MyEC2Instance")`,
+      matched: 'safetyPolicy.allowRemoval: MyEC2Instance',
+    });
+  });
+
+  it('compliant: a removal allowed by its resource type', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowRemoval: ['AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'removal' });
+  });
+
+  it('non-compliant 1: the published instance removal with nothing allowed', () => {
+    const verdict = judgeChange(REMOVE, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'removal', reason: RULE_MESSAGES.removal });
+  });
+
+  it('non-compliant 2: allowReplacement does not allow a removal', () => {
+    const verdict = judgeChange(REMOVE, policy({ allowReplacement: ['MyEC2Instance', 'AWS::EC2::Instance'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal' });
+  });
+
+  it('non-compliant 3: the removal of the published secret, with only the added secret listed', () => {
+    const secret = publishedResourceChange('cfn-dcs-real-secrets-conditional-remove-add.json', 'Secret1');
+
+    const verdict = judgeChange(secret, policy({ allowRemoval: ['Secret33333'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal' });
+  });
+});
+
+describe('rule: dynamic (Action Dynamic)', () => {
+  it('non-compliant 1: a Dynamic change is unsafe', () => {
+    const dynamic = variant(MODIFY_FALSE, { Action: 'Dynamic', Replacement: undefined });
+
+    const verdict = judgeChange(dynamic, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'dynamic', reason: RULE_MESSAGES.dynamic });
+  });
+
+  it('non-compliant 2: no policy list allows a Dynamic change, not even by logical id and type', () => {
+    const dynamic = variant(MODIFY_FALSE, { Action: 'Dynamic' });
+
+    const verdict = judgeChange(dynamic, policy({ allowRemoval: ['function', 'AWS::Lambda::Function'], allowReplacement: ['function', 'AWS::Lambda::Function'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'dynamic' });
+  });
+});
+
+describe('rule: SyncWithActual (drift-aware change sets) follows Replacement like Modify', () => {
+  it('compliant: a drift sync in place (Replacement False)', () => {
+    const verdict = judgeChange(variant(MODIFY_FALSE, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'in-place-modify' });
+  });
+
+  it('non-compliant 1: a drift sync that replaces (Replacement True)', () => {
+    const verdict = judgeChange(variant(MODIFY_TRUE, { Action: 'SyncWithActual' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('non-compliant 2: a drift sync that may replace (Replacement Conditional)', () => {
+    const verdict = judgeChange(variant(MODIFY_CONDITIONAL, { Action: 'SyncWithActual' }), SECRETS_UNPROTECTED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'conditional-replacement' });
+  });
+});
+
+describe('rule: unknown-action (anything else)', () => {
+  it('non-compliant 1: "Delete", the spelling the blog sample checks, is not an action the API sends and is unsafe', () => {
+    const verdict = judgeChange(variant(REMOVE, { Action: 'Delete' as ResourceChange['Action'] }), policy({ allowRemoval: ['MyEC2Instance'] }));
+
+    expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (Delete)` });
+  });
+
+  it('non-compliant 2: a change without an Action is unsafe', () => {
+    const { Action: _omitted, ...withoutAction } = ADD;
+
+    const verdict = judgeChange(withoutAction, NOTHING_ALLOWED);
+
+    expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (no Action)` });
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+    'non-compliant 3: an action named like an Object member ("%s") is an unknown action, not a lookup of the rule table\'s prototype',
+    (action) => {
+      const verdict = judgeChange(variant(ADD, { Action: action as ResourceChange['Action'] }), NOTHING_ALLOWED);
+
+      expect(verdict).toEqual({ safe: false, rule: 'unknown-action', reason: `${RULE_MESSAGES['unknown-action']} (${action})` });
+    },
+  );
+});
+
+describe('which entries of a policy list match a change', () => {
+  const nestedReplacement = variant(NESTED_FUNCTION, { Replacement: 'True' });
+
+  it('a nested stack\'s resource is allowed by its path, Parent/Child', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['ChildStack/function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
+  });
+
+  it('a nested stack\'s resource is allowed by its resource type', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['AWS::Lambda::Function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: true, rule: 'replacement' });
+  });
+
+  it('a path deeper than one level is matched whole', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['Outer/ChildStack/function'] }), 'Outer/ChildStack/');
+
+    expect(verdict.safe).toBe(true);
+  });
+
+  it('a bare logical id names the top-level resource only: it does not allow a nested stack\'s resource of the same id', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['function'] }), 'ChildStack/');
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it('a path names the nested resource only: it does not allow a top-level resource of the same id', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['ChildStack/function'] }));
+
+    expect(verdict.safe).toBe(false);
+  });
+
+  it('another nested stack\'s path does not match', () => {
+    const verdict = judgeChange(nestedReplacement, policy({ allowReplacement: ['OtherStack/function'] }), 'ChildStack/');
+
+    expect(verdict.safe).toBe(false);
   });
 });
 
 describe('replacementCauses', () => {
-  it('lists each property that forces or may force the replacement, once, with its source', () => {
-    expect(replacementCauses(MODIFY_TRUE)).toEqual([
+  it('names each property that always or may replace, with its source, once each (published KeyName/InstanceType change)', () => {
+    const causes = replacementCauses(MODIFY_TRUE);
+
+    expect(causes).toEqual([
       'Properties.KeyName (always replaces, DirectModification)',
       'Properties.InstanceType (may replace, DirectModification)',
       'Properties.KeyName (always replaces, ParameterReference KeyPairName)',
@@ -498,8 +284,95 @@ describe('replacementCauses', () => {
     ]);
   });
 
-  it('has none for an in-place change or a removal', () => {
+  it('names an attribute without a property name (published Conditional Tags change)', () => {
+    const causes = replacementCauses(MODIFY_CONDITIONAL);
+
+    expect(causes).toEqual(['Properties.Description (may replace, DirectModification)', 'Tags (may replace, DirectModification)']);
+  });
+
+  it('drops repeated causes', () => {
+    const detail = MODIFY_TRUE_POLICY_ACTION.Details![1];
+
+    const causes = replacementCauses(variant(MODIFY_TRUE_POLICY_ACTION, { Details: [detail, detail] }));
+
+    expect(causes).toEqual(['Properties.TopicName (always replaces, DirectModification)']);
+  });
+
+  it('is empty for an in-place change (RequiresRecreation Never) and for a removal (no details)', () => {
     expect(replacementCauses(MODIFY_FALSE)).toEqual([]);
     expect(replacementCauses(REMOVE)).toEqual([]);
+  });
+});
+
+describe('patterns, protection and built-in allowances', () => {
+  const change = (logicalId: string, type: string, action: 'Remove' | 'Modify', extra: Partial<ResourceChange> = {}): ResourceChange =>
+    ({ Action: action, LogicalResourceId: logicalId, ResourceType: type, ...(action === 'Modify' ? { Replacement: 'True' } : {}), ...extra }) as ResourceChange;
+
+  it.each([
+    ['a type pattern', 'AWS::Lambda::*', change('Fn', 'AWS::Lambda::Function', 'Modify'), '', true],
+    ['a custom resource pattern', 'Custom::*', change('Seed', 'Custom::DatabaseSeed', 'Modify'), '', true],
+    ['a nested path pattern', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Network/', true],
+    ['a single-character wildcard', 'Queue?', change('Queue2', 'AWS::SQS::Queue', 'Modify'), '', true],
+    ['a path pattern does not reach another nested stack', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Other/', false],
+    ['a type pattern does not name logical ids', 'AWS::Lambda::*', change('AWS', 'AWS::SQS::Queue', 'Modify'), '', false],
+  ])('allowReplacement with %s', (_case, entry, resource, path, safe) => {
+    expect(judgeChange(resource, policy({ allowReplacement: [entry] }), path).safe).toBe(safe);
+  });
+
+  it('protect beats every allow list, and names the entry that matched', () => {
+    const verdict = judgeChange(change('Orders', 'AWS::SQS::Queue', 'Remove'), policy({ allowRemoval: ['*'], protect: ['Ord*'] }));
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'removal', matched: 'safetyPolicy.protect: Ord*' });
+    expect(verdict.reason).toMatch(/protected by safetyPolicy.protect \("Ord\*"\), which no allow list overrides/);
+  });
+
+  it('protects the built-in data-bearing types even when an allow list names them, with the reason; unprotect lifts it by name', () => {
+    const table = change('Users', 'AWS::DynamoDB::Table', 'Modify');
+
+    const verdict = judgeChange(table, policy({ allowReplacement: ['Users'] }));
+
+    expect(verdict).toMatchObject({ safe: false, matched: 'built-in protected type: AWS::DynamoDB::Table' });
+    expect(verdict.reason).toMatch(/a replacement is a new, empty table.*Name it in safetyPolicy\.unprotect/);
+    expect(judgeChange(table, policy({ allowReplacement: ['Users'], unprotect: ['AWS::DynamoDB::Table'] })).safe).toBe(true);
+  });
+
+  it('allows the built-in harmless replacements with no entry, and not once builtInAllowances is false', () => {
+    for (const type of ['AWS::CDK::Metadata', 'AWS::ApiGateway::Deployment', 'AWS::Lambda::Version']) {
+      const replaced = change('Thing', type, 'Modify', { Replacement: 'Conditional' });
+      expect(judgeChange(replaced, NOTHING_ALLOWED)).toMatchObject({ safe: true, matched: `built-in harmless replacement: ${type}` });
+      expect(judgeChange(replaced, policy({ builtInAllowances: false })).safe).toBe(false);
+    }
+    // CDK renames a deployment on every API change: the old one is removed, which is just as harmless.
+    expect(judgeChange(change('DeploymentA1B2', 'AWS::ApiGateway::Deployment', 'Remove'), NOTHING_ALLOWED).safe).toBe(true);
+    expect(judgeChange(change('DeploymentA1B2', 'AWS::ApiGateway::Deployment', 'Remove'), policy({ builtInAllowances: false })).safe).toBe(false);
+  });
+
+  it('allows a removal CloudFormation retains (it deletes nothing), even of a data-bearing type; retainedRemovals "reject" blocks it', () => {
+    const retained = change('Archive', 'AWS::S3::Bucket', 'Remove', { PolicyAction: 'Retain' });
+
+    expect(judgeChange(retained, NOTHING_ALLOWED)).toEqual({
+      safe: true,
+      rule: 'retained-removal',
+      reason: 'removes the resource from the stack; CloudFormation keeps it in the account (DeletionPolicy Retain)',
+      matched: 'safetyPolicy.retainedRemovals: allow',
+    });
+    expect(judgeChange(retained, policy({ retainedRemovals: 'reject' })).safe).toBe(false);
+    expect(judgeChange(retained, policy({ protect: ['Archive'] })).safe).toBe(false);
+  });
+
+  it('a ReplaceAndRetain replacement is still a replacement: the stack moves to a new, empty resource', () => {
+    expect(judgeChange(change('Archive', 'AWS::S3::Bucket', 'Modify', { PolicyAction: 'ReplaceAndRetain' }), NOTHING_ALLOWED)).toMatchObject({ safe: false, rule: 'replacement' });
+  });
+
+  it.each([
+    [{ allowRemoval: [''] }, /safetyPolicy\.allowRemoval\.0: "" is empty/],
+    [{ allowReplacement: ['My Table'] }, /safetyPolicy\.allowReplacement\.0: "My Table" is neither a logical id/],
+    [{ protect: ['AWS::'] }, /"AWS::" is neither a logical id/],
+    [{ protect: ['Users'], allowRemoval: ['Users'] }, /safetyPolicy\.allowRemoval: "Users" is also in protect, which always wins/],
+    [{ unprotect: ['AWS::SNS::Topic'] }, /safetyPolicy\.unprotect\.0: must name built-in protected types/],
+    [{ retainedRemovals: 'keep' }, /safetyPolicy\.retainedRemovals: must be "allow" or "reject"/],
+    [{ allowReplacement: 'AWS::SNS::Topic' }, /safetyPolicy\.allowReplacement: must be a list/],
+  ])('refuses a policy that cannot mean what it says: %j', (safetyPolicy, message) => {
+    expect(() => parseDeploymentInput({ environmentName: 'prod', stackName: 'app', templatePath: 't.yaml', revisionS3Bucket: 'bucket', revisionS3Key: 'a.zip', safetyPolicy })).toThrow(message);
   });
 });

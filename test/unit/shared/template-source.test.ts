@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { STAGING_BUCKET_ENV, loadTemplate, stagedTemplateUrl, templateArgument } from '../../../functions/shared/template-source';
+import { STAGING_BUCKET_ENV, loadTemplate, stackInputs, stagedTemplateUrl } from '../../../functions/shared/template-source';
 import { AwsCallError, AwsTransientError, ConfigurationError, InvalidInputError } from '../../../functions/shared/errors';
 import { MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_CONFIGURATION_BYTES, MAX_TEMPLATE_URL_BYTES } from '../../../functions/shared/limits';
 import type { Deployment } from '../../../functions/shared/state';
@@ -47,7 +47,7 @@ describe('loadTemplate', () => {
     const loaded = await loadTemplate({ artifact: ARTIFACT, templatePath: 'infra/template.yaml', templateConfigurationPath: 'infra/prod.json' });
 
     expect(loaded.text).toBe(TEMPLATE);
-    expect(loaded.summary).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1 });
+    expect(loaded.summary).toEqual({ bytes: Buffer.byteLength(TEMPLATE), sha256: sha256(TEMPLATE), resourceCount: 1, configurationSha256: sha256(TEMPLATE_CONFIGURATION) });
     expect(Object.keys(loaded.template.Resources)).toEqual(['Table']);
     expect(loaded.configuration).toEqual({ parameters: [{ ParameterKey: 'TableName', ParameterValue: 'users' }], tags: [{ Key: 'team', Value: 'platform' }] });
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toMatchObject({ Bucket: 'artifact-bucket', Key: 'pipeline/source/abc123.zip' });
@@ -120,11 +120,11 @@ describe('loadTemplate', () => {
   });
 });
 
-describe('templateArgument', () => {
+describe('stackInputs: the template argument', () => {
   it('passes a template within the TemplateBody limit as TemplateBody, staging nothing', async () => {
     const subject = givenTemplate(TEMPLATE);
 
-    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => templateArgument(subject));
+    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => stackInputs(subject).then((inputs) => inputs.template));
 
     expect(argument).toEqual({ TemplateBody: TEMPLATE });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -134,7 +134,7 @@ describe('templateArgument', () => {
     const text = templateOf(MAX_TEMPLATE_BODY_BYTES);
     const subject = givenTemplate(text);
 
-    const argument = await withEnv({ [STAGING_BUCKET_ENV]: undefined }, () => templateArgument(subject));
+    const argument = await withEnv({ [STAGING_BUCKET_ENV]: undefined }, () => stackInputs(subject).then((inputs) => inputs.template));
 
     expect(argument).toEqual({ TemplateBody: text });
   });
@@ -144,7 +144,7 @@ describe('templateArgument', () => {
     const subject = givenTemplate(text);
     s3.on(PutObjectCommand).resolves({});
 
-    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => templateArgument(subject));
+    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => stackInputs(subject).then((inputs) => inputs.template));
 
     const key = `templates/prod-app/${sha256(text)}.template`;
     expect(argument).toEqual({ TemplateURL: `https://${STAGING_BUCKET}.s3.${REGION}.amazonaws.com/${key}` });
@@ -159,7 +159,7 @@ describe('templateArgument', () => {
     const subject = givenTemplate(text);
     s3.on(PutObjectCommand).resolves({});
 
-    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => templateArgument(subject));
+    const argument = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => stackInputs(subject).then((inputs) => inputs.template));
 
     expect(argument).toHaveProperty('TemplateURL');
   });
@@ -167,7 +167,7 @@ describe('templateArgument', () => {
   it('fails with a ConfigurationError, staging nothing, when a large template has no staging bucket', async () => {
     const subject = givenTemplate(templateOf(MAX_TEMPLATE_BODY_BYTES + 1));
 
-    const error = await withEnv({ [STAGING_BUCKET_ENV]: undefined }, () => rejectionOf(templateArgument(subject)));
+    const error = await withEnv({ [STAGING_BUCKET_ENV]: undefined }, () => rejectionOf(stackInputs(subject).then((inputs) => inputs.template)));
 
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.name).toBe('ConfigurationError');
@@ -180,7 +180,7 @@ describe('templateArgument', () => {
   it('treats an empty TEMPLATE_STAGING_BUCKET as missing', async () => {
     const subject = givenTemplate(templateOf(MAX_TEMPLATE_BODY_BYTES + 1));
 
-    await expect(withEnv({ [STAGING_BUCKET_ENV]: '' }, () => templateArgument(subject))).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(withEnv({ [STAGING_BUCKET_ENV]: '' }, () => stackInputs(subject).then((inputs) => inputs.template))).rejects.toBeInstanceOf(ConfigurationError);
   });
 
   it('refuses a template whose digest differs from the one validated, staging and creating nothing', async () => {
@@ -188,7 +188,7 @@ describe('templateArgument', () => {
     const overwritten = `${TEMPLATE}# changed after validation\n`;
     s3.on(GetObjectCommand).resolves(s3Object(artifactZip({ 'infra/template.yaml': overwritten, 'infra/prod.json': TEMPLATE_CONFIGURATION })));
 
-    const error = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => rejectionOf(templateArgument(validated)));
+    const error = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => rejectionOf(stackInputs(validated).then((inputs) => inputs.template)));
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toBe(
@@ -201,7 +201,7 @@ describe('templateArgument', () => {
     const subject = givenTemplate(templateOf(MAX_TEMPLATE_BODY_BYTES + 1));
     s3.on(PutObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', 503));
 
-    const error = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => rejectionOf(templateArgument(subject)));
+    const error = await withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => rejectionOf(stackInputs(subject).then((inputs) => inputs.template)));
 
     expect(error).toBeInstanceOf(AwsTransientError);
     expect(error.message).toContain(`S3 PutObject s3://${STAGING_BUCKET}/templates/prod-app/`);
@@ -211,7 +211,7 @@ describe('templateArgument', () => {
     const subject = givenTemplate(templateOf(MAX_TEMPLATE_BODY_BYTES + 1));
     s3.on(PutObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', 403));
 
-    await expect(withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => templateArgument(subject))).rejects.toBeInstanceOf(AwsCallError);
+    await expect(withEnv({ [STAGING_BUCKET_ENV]: STAGING_BUCKET }, () => stackInputs(subject).then((inputs) => inputs.template))).rejects.toBeInstanceOf(AwsCallError);
   });
 });
 

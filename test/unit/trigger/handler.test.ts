@@ -4,6 +4,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler } from '../../../functions/trigger/handler';
 import { JobResultNotRecordedError, InvalidJobEventError } from '../../../functions/trigger/errors';
+import { actionBinding } from '../../../functions/trigger/continuation-token';
+import { readJob } from '../../../functions/trigger/job-event';
 import * as progress from '../../../functions/trigger/progress';
 import {
   DEVGUIDE_ARTIFACT,
@@ -28,7 +30,17 @@ const codePipeline = mockClient(CodePipelineClient);
 
 const EXECUTION_NAME = `codepipeline-${DEVGUIDE_JOB_ID}`;
 const EXECUTION_ARN = executionArnOf(EXECUTION_NAME);
-const tokenFor = (executionArn = EXECUTION_ARN, jobId = DEVGUIDE_JOB_ID): string => JSON.stringify({ v: 1, executionArn, jobId });
+/** When the trigger started the execution the tokens below follow: a minute ago, well inside its deadline. */
+const STARTED_AT = Date.now() - 60_000;
+/** The binding of the devguide job's action (its UserParameters and artifacts), begun by the devguide job. */
+const BINDING = actionBinding(DEVGUIDE_JOB_ID, readJob(jobEvent()));
+const tokenFor = (executionArn = EXECUTION_ARN, jobId = DEVGUIDE_JOB_ID, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ v: 2, executionArn, jobId, startedAt: STARTED_AT, binding: BINDING, ...extra });
+const pendingToken = (startAttempts: number): string => JSON.stringify({ v: 2, jobId: DEVGUIDE_JOB_ID, startAttempts, binding: BINDING });
+/** The execution input the devguide job starts with: the document, then the artifact the trigger fills in. */
+const START_INPUT = JSON.stringify({ ...inputDocument(), revisionS3Bucket: DEVGUIDE_ARTIFACT.bucket, revisionS3Key: DEVGUIDE_ARTIFACT.key });
+/** A token the trigger wrote: started just now, bound to the devguide job's action. */
+const writtenToken = { v: 2, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID, startedAt: expect.any(Number), binding: BINDING };
 
 let output: ReturnType<typeof captureOutput>;
 const savedArn = process.env.STATE_MACHINE_ARN;
@@ -83,7 +95,7 @@ describe('first invocation', () => {
     expect(JSON.parse(start.input!)).toEqual({ ...inputDocument(), revisionS3Bucket: DEVGUIDE_ARTIFACT.bucket, revisionS3Key: DEVGUIDE_ARTIFACT.key });
     const result = successInput();
     expect(result.jobId).toBe(DEVGUIDE_JOB_ID);
-    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID });
+    expect(JSON.parse(result.continuationToken!)).toEqual(writtenToken);
     expect(result.executionDetails).toEqual({
       summary: `Started the deployment of stack prod-my-app (execution ${EXECUTION_NAME}).`,
       externalExecutionId: EXECUTION_ARN,
@@ -127,7 +139,7 @@ describe('first invocation', () => {
   it('follows the existing execution when StartExecution answers ExecutionAlreadyExists', async () => {
     givenDocument(inputDocument());
     sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', `Execution Already Exists: '${EXECUTION_ARN}'`));
-    sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING' }));
+    sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING', input: START_INPUT }));
     sfn.on(GetExecutionHistoryCommand).resolves({ events: historyInState('Check Stack Existence') });
 
     await handler(jobEvent());
@@ -141,14 +153,53 @@ describe('first invocation', () => {
     givenDocument(inputDocument());
     sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
     sfn.on(DescribeExecutionCommand).resolves(
-      describedExecution(EXECUTION_ARN, { status: 'SUCCEEDED', output: JSON.stringify({ deployment: { stackName: 'prod-my-app' }, result: { decision: 'NO_CHANGES', summary: 'No changes.' } }) }),
+      describedExecution(EXECUTION_ARN, {
+        status: 'SUCCEEDED',
+        input: START_INPUT,
+        output: JSON.stringify({ deployment: { stackName: 'prod-my-app' }, result: { decision: 'NO_CHANGES', summary: 'No changes.' } }),
+      }),
     );
 
     await handler(jobEvent());
 
     const result = successInput();
     expect(result.continuationToken).toBeUndefined();
-    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES', Removals: '0', Replacements: '0', Blocked: '0' });
+    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES' });
+  });
+
+  it('refuses an execution of its name with another input: not this job\'s deployment, neither followed nor reported', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
+    const otherOutput = JSON.stringify({ deployment: { stackName: 'prod-other' }, result: { decision: 'UPDATED', summary: 'Updated stack prod-other.' } });
+    sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'SUCCEEDED', input: JSON.stringify(inputDocument({ stackName: 'other' })), output: otherOutput }));
+
+    await handler(jobEvent());
+
+    const failure = failureInput().failureDetails!;
+    expect(failure.type).toBe('JobFailed');
+    expect(failure.message).toContain(`The execution ${EXECUTION_ARN}, named after this job, already exists with another input`);
+    expect(failure.message).not.toContain('prod-other');
+  });
+
+  it('takes the existing execution as its own when its recorded input is the same JSON, however spaced', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
+    sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING', input: JSON.stringify(JSON.parse(START_INPUT), null, 2) }));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+
+    await handler(jobEvent());
+
+    expect(JSON.parse(successInput().continuationToken!)).toEqual(writtenToken);
+  });
+
+  it('defers the start when the existing execution cannot be described for now', async () => {
+    givenDocument(inputDocument());
+    sfn.on(StartExecutionCommand).rejects(awsError('ExecutionAlreadyExists', 'Execution Already Exists'));
+    sfn.on(DescribeExecutionCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', { retryable: true }));
+
+    await handler(jobEvent());
+
+    expect(JSON.parse(successInput().continuationToken!)).toEqual({ v: 2, jobId: DEVGUIDE_JOB_ID, startAttempts: 1, binding: BINDING });
   });
 
   describe('fails the job, naming the problem, and starts nothing', () => {
@@ -290,7 +341,7 @@ describe('re-invocation with the continuation token', () => {
 
     const result = successInput();
     expect(result.jobId).toBe(NEXT_JOB_ID);
-    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID });
+    expect(JSON.parse(result.continuationToken!)).toEqual(writtenToken);
     expect(result.executionDetails).toEqual({
       summary: `Deployment running: in "Wait Stack Update" (execution ${EXECUTION_NAME}).`,
       externalExecutionId: EXECUTION_ARN,
@@ -332,7 +383,7 @@ describe('re-invocation with the continuation token', () => {
     await handler(continuing());
 
     const result = successInput();
-    expect(result.continuationToken).toBe(tokenFor());
+    expect(JSON.parse(result.continuationToken!)).toEqual({ ...JSON.parse(tokenFor()), failingSince: expect.any(Number) });
     expect(result.executionDetails?.summary).toContain('could not be read this time (ThrottlingException)');
   });
 
@@ -342,10 +393,7 @@ describe('re-invocation with the continuation token', () => {
       deployment: { stackName: 'prod-my-app', changeSetName: 'deploy-codepipeline-x' },
       stack: { exists: true, action: 'UPDATE' },
       changeSet: { name: 'deploy-codepipeline-x' },
-      inspection: {
-        summary: '2 changes, none removes or replaces a protected resource.',
-        decision: { verdict: 'SAFE', counts: { changes: 2, adds: 0, inPlaceModifications: 0, replacements: 1, removals: 1, undetermined: 0, blocked: 0 }, changes: [], omitted: 2 },
-      },
+      inspection: { summary: '2 changes, none removes or replaces a protected resource.' },
       result: {
         decision: 'UPDATED',
         stackId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/prod-my-app/5b1b6f20-0000-11ef-9a3e-0a1b2c3d4e5f',
@@ -373,9 +421,6 @@ describe('re-invocation with the continuation token', () => {
       StackId: executionOutput.result.stackId,
       ChangeSetName: 'deploy-codepipeline-x',
       Decision: 'UPDATED',
-      Removals: '1',
-      Replacements: '1',
-      Blocked: '0',
       ApiUrl: 'https://abc.execute-api.us-west-2.amazonaws.com/prod',
       TableName: 'prod-my-app-Table-1ABC',
     });
@@ -505,7 +550,8 @@ describe('re-invocation with the continuation token', () => {
     it.each([
       ['not JSON (the published example events\' token)', 'A continuation token if continuing job', 'is not the JSON this trigger writes'],
       ['of the wrong shape', JSON.stringify({ stateMachineExecutionArn: EXECUTION_ARN }), 'does not have the shape'],
-      ['of another version', JSON.stringify({ v: 2, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID }), 'has version 2'],
+      ['of the previous version (no binding)', JSON.stringify({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID }), 'has version 1'],
+      ['bound to another job', tokenFor(EXECUTION_ARN, DEVGUIDE_JOB_ID, { binding: actionBinding('another-job', readJob(jobEvent())) }), 'written for another pipeline job'],
       [
         'pointing at another state machine',
         tokenFor(`arn:aws:states:us-west-2:123456789012:execution:OtherMachine:${EXECUTION_NAME}`),
@@ -521,17 +567,26 @@ describe('re-invocation with the continuation token', () => {
   it('accepts the token from the AWS docs example event shape with its own job id', async () => {
     sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING' }));
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    const fixture = 'cp-job-awsdocs-action-reference-example.json';
+    const binding = actionBinding(DEVGUIDE_JOB_ID, readJob(jobEvent({ fixture })));
 
-    await handler(jobEvent({ fixture: 'cp-job-awsdocs-action-reference-example.json', continuationToken: tokenFor() }));
+    await handler(jobEvent({ fixture, continuationToken: tokenFor(EXECUTION_ARN, DEVGUIDE_JOB_ID, { binding }) }));
 
     expect(successInput().jobId).toBe('11111111-abcd-1111-abcd-111111abcdef');
+  });
+
+  it('refuses the token of one action when it reaches a job of another (the AWS docs example), reading nothing', async () => {
+    await handler(jobEvent({ fixture: 'cp-job-awsdocs-action-reference-example.json', continuationToken: tokenFor() }));
+
+    expect(failureInput().failureDetails?.message).toContain('written for another pipeline job');
+    expect(sfn.calls()).toHaveLength(0);
   });
 });
 
 describe('reporting', () => {
   it('throws when CodePipeline does not accept the failure', async () => {
     delete process.env.STATE_MACHINE_ARN;
-    codePipeline.on(PutJobFailureResultCommand).rejects(awsError('InvalidJobStateException', 'Job is not in a valid state'));
+    codePipeline.on(PutJobFailureResultCommand).rejects(awsError('JobNotFoundException', 'Job not found'));
 
     await expect(handler(jobEvent())).rejects.toBeInstanceOf(JobResultNotRecordedError);
   });
@@ -571,7 +626,7 @@ describe('a first invocation that meets a transient error', () => {
     await handler(jobEvent());
 
     const result = successInput();
-    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 });
+    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 2, jobId: DEVGUIDE_JOB_ID, startAttempts: 1, binding: BINDING });
     expect(result.executionDetails?.summary).toMatch(/^Not started yet: .*SlowDown.*Trying again \(attempt 1 of \d+\)/);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
@@ -580,12 +635,12 @@ describe('a first invocation that meets a transient error', () => {
     givenDocument(inputDocument());
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
 
-    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 }) }));
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: pendingToken(1) }));
 
     expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.name).toBe(EXECUTION_NAME);
     const result = successInput();
     expect(result.jobId).toBe(SECOND_JOB);
-    expect(JSON.parse(result.continuationToken!)).toEqual({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID });
+    expect(JSON.parse(result.continuationToken!)).toEqual(writtenToken);
   });
 
   it('a throttled StartExecution is retried the same way', async () => {
@@ -594,13 +649,13 @@ describe('a first invocation that meets a transient error', () => {
 
     await handler(jobEvent());
 
-    expect(JSON.parse(successInput().continuationToken!)).toEqual({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 1 });
+    expect(JSON.parse(successInput().continuationToken!)).toEqual({ v: 2, jobId: DEVGUIDE_JOB_ID, startAttempts: 1, binding: BINDING });
   });
 
   it('fails the job once the attempts are spent, saying what kept failing', async () => {
     s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
 
-    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 5 }) }));
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: pendingToken(5) }));
 
     const failure = failureInput();
     expect(failure.failureDetails?.type).toBe('JobFailed');
@@ -608,7 +663,7 @@ describe('a first invocation that meets a transient error', () => {
   });
 
   it('refuses a start token that is not one the trigger writes', async () => {
-    await handler(jobEvent({ continuationToken: JSON.stringify({ v: 1, jobId: DEVGUIDE_JOB_ID, startAttempts: 0 }) }));
+    await handler(jobEvent({ continuationToken: pendingToken(0) }));
 
     expect(failureInput().failureDetails?.message).toMatch(/continuation token/);
     expect(sfn.calls()).toHaveLength(0);

@@ -4,6 +4,8 @@ import * as s3Sdk from '@aws-sdk/client-s3';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { handler } from '../../../functions/trigger/handler';
+import { actionBinding } from '../../../functions/trigger/continuation-token';
+import { readJob } from '../../../functions/trigger/job-event';
 import {
   DEVGUIDE_JOB_ID,
   STATE_MACHINE_ARN,
@@ -96,7 +98,10 @@ describe.each(LOGGER_MODES)('the trigger logs no credentials and no environment 
   it('through a whole job: start, progress, a failed report, a rejected token and the final result', async () => {
     // Prepare: events with credentials, from each published example, with one value of our own.
     const first = withCredentials(jobEvent(), `session-${DEVGUIDE_JOB_ID}-unique-token-value`);
-    const later = withCredentials(jobEvent({ fixture: 'cp-job-aws-lambda-go-testdata.json', continuationToken: JSON.stringify({ v: 1, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID }) }), 'second-session-token-value');
+    const laterFixture = 'cp-job-aws-lambda-go-testdata.json';
+    const binding = actionBinding(DEVGUIDE_JOB_ID, readJob(jobEvent({ fixture: laterFixture })));
+    const token = JSON.stringify({ v: 2, executionArn: EXECUTION_ARN, jobId: DEVGUIDE_JOB_ID, startedAt: Date.now(), binding });
+    const later = withCredentials(jobEvent({ fixture: laterFixture, continuationToken: token }), 'second-session-token-value');
     const tampered = jobEvent({ fixture: 'cp-job-powertools-with-encryption-key.json' });
     const secrets = [...credentialValues(first), ...credentialValues(later), ...credentialValues(tampered), ENV_SECRET];
     expect(secrets).toContain('AKIAIOSFODNN7EXAMPLE');
@@ -115,7 +120,7 @@ describe.each(LOGGER_MODES)('the trigger logs no credentials and no environment 
     await handlerUnderTest(first);
     await handlerUnderTest(later);
     await handlerUnderTest(tampered);
-    codePipeline.on(sdk.codePipelineSdk.PutJobFailureResultCommand).rejects(awsError('InvalidJobStateException', 'job already done'));
+    codePipeline.on(sdk.codePipelineSdk.PutJobFailureResultCommand).rejects(awsError('JobNotFoundException', 'job not found'));
     await expect(handlerUnderTest(later)).rejects.toThrow();
 
     // Assess

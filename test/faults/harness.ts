@@ -1,0 +1,304 @@
+/**
+ * The seeded fault-injection harness: whole deployments (pipeline job → trigger → the real ASL in
+ * the local engine → the real task handlers → the sandbox) with faults injected into every AWS call
+ * and into the Lambdas themselves, and the invariants every run must keep. Used by the jest suite
+ * (test/faults/fault-injection.test.ts) and by `npm run soak`.
+ */
+import * as path from 'path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CodePipelineEvent } from 'aws-lambda';
+import { TASK_HANDLERS } from '../../functions/handlers';
+import { readableCause } from '../../functions/shared/failure-cause';
+import { parseTemplateText } from '../../functions/shared/template';
+import { executionNameFor } from '../../functions/trigger/execution-name';
+import { handler as trigger } from '../../functions/trigger/handler';
+import type { TaskHandler } from '../../local/engine';
+import { EXAMPLE_ARTIFACT_CREDENTIALS, type FaultRule, type Sandbox, type ServiceName } from '../../local/sandbox';
+import { SeededRandom } from '../../local/sandbox/random';
+import { DOCUMENTS_BUCKET, DOCUMENT_KEY, buildScenarioSandbox, loadScenario, scenarioInput, type Scenario } from '../../local/sandbox/scenario';
+
+const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
+
+/** A NoEcho parameter's value that must never leave the artifact, except to CloudFormation. */
+export const NO_ECHO_SECRET = 'Pa55-w0rd-never-logged-7Q';
+/** The job event's artifact credentials: never logged, never recorded anywhere. */
+export const CREDENTIAL_SECRETS = [EXAMPLE_ARTIFACT_CREDENTIALS.secretAccessKey, EXAMPLE_ARTIFACT_CREDENTIALS.sessionToken];
+
+/** What a run deploys, and what its outcome must be. */
+interface Kind {
+  scenario: string;
+  /** The stack's status when this deployment did its work. */
+  target?: 'CREATE_COMPLETE' | 'UPDATE_COMPLETE';
+  /** The change must never be executed. */
+  unsafe?: boolean;
+  /** The deployment must not succeed (CloudFormation rolls it back, or the stack is stuck). */
+  mustFail?: boolean;
+}
+
+const KINDS: Record<string, Kind> = {
+  create: { scenario: 'create-new-stack', target: 'CREATE_COMPLETE' },
+  'safe-update': { scenario: 'safe-update', target: 'UPDATE_COMPLETE' },
+  'unsafe-update': { scenario: 'removal-rejected', unsafe: true, mustFail: true },
+  'replacement': { scenario: 'replacement-renamed-table', unsafe: true, mustFail: true },
+  'no-op': { scenario: 'no-changes' },
+  'create-rollback': { scenario: 'create-rolled-back', mustFail: true },
+  'update-rollback': { scenario: 'update-rolled-back', mustFail: true },
+};
+
+export type FaultKind = 'throttle' | '5xx' | 'timeout' | 'reset' | 'answer-lost' | 'lambda-crash' | 'lambda-timeout';
+export const FAULT_KINDS: FaultKind[] = ['throttle', '5xx', 'timeout', 'reset', 'answer-lost', 'lambda-crash', 'lambda-timeout'];
+const SERVICES: ServiceName[] = ['CloudFormation', 'S3', 'StepFunctions', 'CodePipeline'];
+
+export type Shape = 'pipeline' | 'manual' | 'duplicate-invocations' | 'concurrent';
+
+export interface RunPlan {
+  seed: number;
+  kind: string;
+  shape: Shape;
+  /** Deployments of the same stack started together (concurrent shape). */
+  deployments: number;
+  onBusy: 'fail' | 'wait';
+  faults: Array<{ kind: FaultKind; service?: ServiceName; probability: number }>;
+  slow: boolean;
+}
+
+export interface DeploymentOutcome {
+  via: 'pipeline' | 'manual';
+  /** SUCCEEDED / FAILED / TIMED_OUT / ABORTED for an execution; Succeeded / Failed / NoResult for a pipeline job. */
+  status: string;
+  succeeded: boolean;
+  error?: string;
+  cause?: string;
+  executionArns: string[];
+}
+
+export interface RunResult {
+  plan: RunPlan;
+  outcomes: DeploymentOutcome[];
+  faultsInjected: Record<string, number>;
+  violations: string[];
+}
+
+/** The plan of run `index` under `masterSeed`: everything about the run follows from these two numbers. */
+export function planRun(masterSeed: number, index: number): RunPlan {
+  const seed = (Math.imul(masterSeed ^ 0x9e3779b9, 2654435761) + Math.imul(index + 1, 40503)) >>> 0;
+  const random = new SeededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)];
+  const kind = pick(Object.keys(KINDS));
+  const shape = pick<Shape>(['pipeline', 'pipeline', 'manual', 'duplicate-invocations', 'concurrent']);
+  const faults = FAULT_KINDS.filter(() => random.next() < 0.5).map((faultKind) => ({
+    kind: faultKind,
+    ...(faultKind.startsWith('lambda') ? {} : { service: pick(SERVICES) }),
+    probability: faultKind === 'throttle' ? 0.2 : faultKind.startsWith('lambda') ? 0.05 : 0.08,
+  }));
+  return {
+    seed,
+    kind,
+    shape: shape === 'concurrent' && !KINDS[kind].target ? 'pipeline' : shape,
+    deployments: 2 + Math.floor(random.next() * 2),
+    onBusy: random.next() < 0.5 ? 'fail' : 'wait',
+    faults,
+    slow: random.next() < 0.3,
+  };
+}
+
+/** Adds a NoEcho parameter to the scenario's template, and its secret value to a template configuration. */
+function withNoEchoSecret(scenario: Scenario): Scenario {
+  const templatePath = String(scenario.input.templatePath);
+  const template = parseTemplateText(scenario.artifact.files[templatePath]) as { Parameters?: Record<string, unknown> };
+  template.Parameters = { ...(template.Parameters ?? {}), DbPassword: { Type: 'String', NoEcho: true } };
+  const configurationPath = typeof scenario.input.templateConfigurationPath === 'string' ? scenario.input.templateConfigurationPath : 'fault-config.json';
+  const existing = scenario.artifact.files[configurationPath];
+  const configuration = existing ? (JSON.parse(existing) as { Parameters?: Record<string, string> }) : {};
+  configuration.Parameters = { ...(configuration.Parameters ?? {}), DbPassword: NO_ECHO_SECRET };
+  return {
+    ...scenario,
+    input: { ...scenario.input, templateConfigurationPath: configurationPath },
+    artifact: {
+      ...scenario.artifact,
+      files: { ...scenario.artifact.files, [templatePath]: JSON.stringify(template, null, 2), [configurationPath]: JSON.stringify(configuration) },
+    },
+  };
+}
+
+function faultRules(plan: RunPlan): FaultRule[] {
+  return plan.faults
+    .filter((fault) => !fault.kind.startsWith('lambda'))
+    .map((fault): FaultRule => {
+      const base = { service: fault.service as ServiceName, operation: '*', probability: fault.probability };
+      switch (fault.kind) {
+        case 'throttle':
+          return { ...base, kind: 'throttle' };
+        case '5xx':
+          return { ...base, kind: 'error', error: { name: 'InternalFailure', message: 'We encountered an internal error. Please try again.', httpStatusCode: 500 } };
+        case 'timeout':
+          return { ...base, kind: 'network', network: 'timeout' };
+        case 'reset':
+          return { ...base, kind: 'network', network: 'reset' };
+        default:
+          // The service does the work and the answer is lost on the way back.
+          return { ...base, kind: 'error', when: 'after', error: { name: 'ServiceUnavailable', message: 'Service unavailable', httpStatusCode: 503 } };
+      }
+    });
+}
+
+/** The task Lambdas as the faults see them: some invocations crash before running, some run and then time out. */
+function faultyHandlers(plan: RunPlan, counts: Record<string, number>): Record<string, TaskHandler> {
+  const random = new SeededRandom(plan.seed ^ 0x5bd1e995);
+  const crash = plan.faults.find((fault) => fault.kind === 'lambda-crash')?.probability ?? 0;
+  const timeout = plan.faults.find((fault) => fault.kind === 'lambda-timeout')?.probability ?? 0;
+  const lambdaError = (name: string, message: string) => Object.assign(new Error(message), { name });
+  return Object.fromEntries(
+    Object.entries(TASK_HANDLERS).map(([state, handler]) => [
+      state,
+      async (event: unknown) => {
+        if (random.next() < crash) {
+          counts['lambda-crash'] = (counts['lambda-crash'] ?? 0) + 1;
+          throw lambdaError('Lambda.Unknown', 'The function crashed before it could answer');
+        }
+        const result = await handler(event);
+        if (random.next() < timeout) {
+          counts['lambda-timeout'] = (counts['lambda-timeout'] ?? 0) + 1;
+          // The dangerous case: the work is done, the answer is lost.
+          throw lambdaError('Sandbox.Timedout', 'Task timed out after 30.00 seconds');
+        }
+        return result;
+      },
+    ]),
+  );
+}
+
+/** Runs one planned deployment (or several, of one stack) to its end and checks every invariant. */
+export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResult> {
+  const kind = KINDS[plan.kind];
+  const loaded = loadScenario(path.join(SCENARIOS, kind.scenario));
+  const scenario = withNoEchoSecret({ ...loaded, seed: plan.seed, sandbox: { ...(loaded.sandbox ?? {}), ...(plan.slow ? { delayPolls: 6 } : {}) } });
+  const lambdaFaults: Record<string, number> = {};
+  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, faultyHandlers(plan, lambdaFaults));
+  const input: Record<string, unknown> = { ...scenarioInput(scenario), onBusy: plan.onBusy };
+  sandbox.s3.createBucket(DOCUMENTS_BUCKET);
+  const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = input;
+  sandbox.s3.putObject(DOCUMENTS_BUCKET, DOCUMENT_KEY, JSON.stringify(document), 'application/json');
+  const logStart = logs.length;
+  sandbox.install();
+  sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
+  for (const rule of faultRules(plan)) sandbox.injectFault(rule);
+  let outcomes: DeploymentOutcome[];
+  try {
+    const runs: Array<Promise<DeploymentOutcome>> = [];
+    const count = plan.shape === 'concurrent' ? plan.deployments : 1;
+    for (let i = 0; i < count; i++) {
+      const manual = plan.shape === 'manual' || (plan.shape === 'concurrent' && i % 2 === 1);
+      runs.push(manual ? deployManually(sandbox, stateMachineArn, input, `manual-${plan.seed}-${i}`) : deployThroughPipeline(sandbox, scenario, plan.shape === 'duplicate-invocations' ? 3 : 1));
+    }
+    outcomes = await Promise.all(runs);
+  } finally {
+    await sandbox.close();
+  }
+  const faultsInjected: Record<string, number> = { ...lambdaFaults };
+  for (const call of sandbox.calls.find({ includeFailed: true })) {
+    if (call.error?.injected) {
+      const name = call.error.name.startsWith('network:') ? call.error.name.slice('network:'.length) : call.error.name === 'InternalFailure' ? '5xx' : call.error.name === 'ServiceUnavailable' ? 'answer-lost' : 'throttle';
+      faultsInjected[name] = (faultsInjected[name] ?? 0) + 1;
+    }
+  }
+  const violations = checkInvariants(plan, kind, sandbox, outcomes, logs.slice(logStart));
+  return { plan, outcomes, faultsInjected, violations };
+}
+
+async function deployThroughPipeline(sandbox: Sandbox, scenario: Scenario, deliveries: number): Promise<DeploymentOutcome> {
+  const result = await sandbox.runPipelineJob({
+    invoke: (event: CodePipelineEvent) => trigger(event),
+    userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: DOCUMENT_KEY }),
+    inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
+    concurrentDeliveries: deliveries,
+  });
+  // The trigger names the execution after the action's first job.
+  const name = executionNameFor(result.jobs[0].jobId);
+  const executionArns = sandbox.stepFunctions.allExecutions().filter((execution) => execution.name === name).map((execution) => execution.executionArn);
+  const failure = result.final.failure?.failureDetails;
+  // The pipeline shows a failure type; the execution, when there is one, names the error.
+  const executionError = executionArns.length ? sandbox.stepFunctions.execution(executionArns[0])?.result?.error : undefined;
+  return {
+    via: 'pipeline',
+    status: result.status,
+    succeeded: result.status === 'Succeeded',
+    ...(failure ? { error: executionError ?? failure.type, cause: failure.message } : result.status === 'Succeeded' ? {} : { error: result.status, cause: '' }),
+    executionArns,
+  };
+}
+
+async function deployManually(sandbox: Sandbox, stateMachineArn: string, input: Record<string, unknown>, name: string): Promise<DeploymentOutcome> {
+  const sfn = new SFNClient({});
+  // A person in the console retries a refused start until it goes through.
+  let executionArn: string | undefined;
+  for (let attempt = 0; attempt < 20 && !executionArn; attempt++) {
+    try {
+      executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }))).executionArn;
+    } catch {
+      // Throttled or lost: the same name makes the retry the same execution.
+    }
+  }
+  if (!executionArn) return { via: 'manual', status: 'NOT_STARTED', succeeded: false, error: 'NotStarted', cause: 'the console could not start the execution', executionArns: [] };
+  const result = await sandbox.stepFunctions.result(executionArn);
+  return {
+    via: 'manual',
+    status: result.status,
+    succeeded: result.status === 'SUCCEEDED',
+    ...(result.error ? { error: result.error } : {}),
+    ...(result.cause ? { cause: readableCause(result.cause) } : {}),
+    executionArns: [executionArn],
+  };
+}
+
+/** Text that must never appear anywhere the sandbox recorded, except where CloudFormation must get it. */
+function secretsLeaked(sandbox: Sandbox, logs: string[], histories: string[]): string[] {
+  const recorded = sandbox.calls
+    .find({ includeFailed: true })
+    // The one place the NoEcho value belongs: the parameters CloudFormation is given.
+    .map((call) => (call.operation === 'CreateStack' || call.operation === 'CreateChangeSet' ? { ...call.input, Parameters: undefined } : call.input))
+    .map((input) => JSON.stringify(input));
+  const everywhere = [...recorded, ...logs, ...histories].join('\n');
+  return [NO_ECHO_SECRET, ...CREDENTIAL_SECRETS].filter((secret) => everywhere.includes(secret));
+}
+
+function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: DeploymentOutcome[], logs: string[]): string[] {
+  const violations: string[] = [];
+  const stackName = 'prod-orders';
+  const stack = sandbox.cloudFormation.stack(stackName);
+  const executeAttempts = sandbox.calls.find({ operation: 'ExecuteChangeSet', includeFailed: true });
+  const createAttempts = sandbox.calls.find({ operation: 'CreateStack', includeFailed: true });
+
+  if (kind.unsafe && executeAttempts.length) violations.push('unsafe-executed: ExecuteChangeSet was called on an unsafe change set');
+  for (const outcome of outcomes) {
+    if (kind.mustFail && outcome.succeeded) violations.push(`wrong-verdict: a ${plan.kind} deployment was reported as succeeded`);
+    if (!outcome.succeeded && (!outcome.cause || !outcome.cause.trim() || /^[A-Za-z.]+$/.test(outcome.cause.trim()))) {
+      violations.push(`unnamed-cause: a ${outcome.via} deployment failed (${outcome.status}) without saying why`);
+    }
+  }
+  // Safe deployments that end failed must fail for a reason that is true of the stack.
+  if (kind.target && stack?.status === kind.target) {
+    const changedByAnyone = executeAttempts.length > 0 || createAttempts.length > 0;
+    for (const outcome of outcomes) {
+      if (outcome.succeeded) continue;
+      const busy = /StackBusy|is busy|ChangeSetSuperseded|was deleted while this deployment ran/.test(`${outcome.error} ${outcome.cause}`);
+      if (changedByAnyone && !busy && plan.shape !== 'concurrent') {
+        violations.push(`false-failure: the stack reached ${kind.target} but the ${outcome.via} deployment was reported ${outcome.status}: ${outcome.error}: ${(outcome.cause ?? '').slice(0, 160)}`);
+      }
+    }
+  }
+  if (plan.shape === 'concurrent') {
+    // Deployments that refuse each other (onBusy: fail) never both change the stack; waiting ones
+    // take turns, which CloudFormation itself enforces (a stack mid-operation refuses another).
+    const executed = new Set(executeAttempts.filter((call) => !call.error || call.error.name === 'ServiceUnavailable').map((call) => String(call.input.ChangeSetName))).size;
+    if (plan.onBusy === 'fail' && executed > 1) violations.push(`overlap: ${executed} deployments that should have refused each other executed change sets on one stack`);
+  }
+  const leftOver = sandbox.cloudFormation
+    .changeSetsOf(stackName)
+    .filter((changeSet) => changeSet.executionStatus === 'AVAILABLE' || changeSet.executionStatus === 'UNAVAILABLE');
+  if (leftOver.length) violations.push(`orphan: ${leftOver.length} change set(s) left behind: ${leftOver.map((changeSet) => `${changeSet.changeSetName} (${changeSet.status})`).join(', ')}`);
+  const histories = sandbox.stepFunctions.allExecutions().map((execution) => JSON.stringify({ events: execution.events, result: execution.result }));
+  const leaked = secretsLeaked(sandbox, logs, histories);
+  if (leaked.length) violations.push(`secret: ${leaked.length} secret value(s) appear in what the sandbox recorded`);
+  return violations;
+}
