@@ -33,5 +33,8 @@ export const HARMLESS_REPLACEMENT_TYPES: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::Deployment': 'an API Gateway v2 deployment is an immutable snapshot of the API, replaced on every API change',
   'AWS::Lambda::Version': 'a Lambda version is immutable: a new code or configuration is a new version by design',
   'AWS::Lambda::LayerVersion': 'a Lambda layer version is immutable: new content is a new version by design',
+  // Every property is create-only, so any change replaces it: a CDK LambdaRestApi in front of a
+  // function's current version replaces its invoke permissions on every code change.
+  'AWS::Lambda::Permission': "a Lambda permission is one statement of the function's resource policy, holding no data; every property change replaces it",
   'AWS::CloudFormation::WaitConditionHandle': 'a wait condition handle is a presigned URL with no state of its own',
 };

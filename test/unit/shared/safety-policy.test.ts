@@ -337,7 +337,7 @@ describe('patterns, protection and built-in allowances', () => {
   });
 
   it('allows the built-in harmless replacements with no entry, and not once builtInAllowances is false', () => {
-    for (const type of ['AWS::CDK::Metadata', 'AWS::ApiGateway::Deployment', 'AWS::Lambda::Version']) {
+    for (const type of ['AWS::CDK::Metadata', 'AWS::ApiGateway::Deployment', 'AWS::Lambda::Version', 'AWS::Lambda::Permission']) {
       const replaced = change('Thing', type, 'Modify', { Replacement: 'Conditional' });
       expect(judgeChange(replaced, NOTHING_ALLOWED)).toMatchObject({ safe: true, matched: `built-in harmless replacement: ${type}` });
       expect(judgeChange(replaced, policy({ builtInAllowances: false })).safe).toBe(false);
