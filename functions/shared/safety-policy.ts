@@ -1,4 +1,4 @@
-import type { ResourceChange } from '@aws-sdk/client-cloudformation';
+import type { ResourceChange, ResourceChangeDetail } from '@aws-sdk/client-cloudformation';
 import { HARMLESS_REPLACEMENT_TYPES, PROTECTED_DATA_TYPES } from './built-in-policy';
 import type { SafetyPolicy } from './input';
 import { firstMatch } from './policy-patterns';
@@ -35,13 +35,41 @@ export const RULE_MESSAGES: Record<RuleId, string> = {
   removal: 'deletes the resource',
   'retained-removal': 'removes the resource from the stack; CloudFormation keeps it in the account (DeletionPolicy Retain)',
   replacement: 'replaces the resource (a new one is created and the old one deleted)',
-  'conditional-replacement': 'may replace the resource (CloudFormation decides at deploy time)',
+  'conditional-replacement': 'may replace the resource (Replacement Conditional: whether it does depends on the new property values)',
   'unstated-replacement': 'may replace the resource: CloudFormation did not say whether this replaces the resource, so it is judged as a possible replacement',
-  dynamic: 'changes the resource in a way CloudFormation can only decide at deploy time',
+  dynamic: 'is an action CloudFormation cannot determine before the update (Action Dynamic): it may remove or replace the resource',
   'unknown-action': 'is an action this deployer does not know; it is not executed until a rule says it is safe',
 };
 
 const REPLACING: ReadonlySet<RuleId> = new Set(['replacement', 'conditional-replacement', 'unstated-replacement']);
+
+/** What a replacement's PolicyAction does with the old resource, when it does not simply delete it. */
+const KEPT_ON_REPLACEMENT: Readonly<Record<string, string>> = {
+  ReplaceAndRetain: 'the old one is kept in the account (ReplaceAndRetain), but the stack moves to the new, empty resource',
+  ReplaceAndSnapshot: 'the old one is deleted after a snapshot (ReplaceAndSnapshot)',
+};
+
+function targetName(detail: ResourceChangeDetail): string {
+  return [detail.Target?.Attribute, detail.Target?.Name].filter(Boolean).join('.');
+}
+
+/**
+ * The rule's sentence, with what the change itself adds: the properties whose replacing change
+ * CloudFormation can only evaluate during the update (`Evaluation: Dynamic`, e.g. a reference to a
+ * resource that may itself be replaced), and what the PolicyAction does with the old resource.
+ */
+function describe(rule: RuleId, change: ResourceChange): string {
+  if (!REPLACING.has(rule)) return RULE_MESSAGES[rule];
+  const forcing = (change.Details ?? []).filter((d) => d.Target?.RequiresRecreation === 'Always' || d.Target?.RequiresRecreation === 'Conditionally');
+  // A property CloudFormation also evaluated statically is known to change; only the purely dynamic ones are uncertain.
+  const known = new Set(forcing.filter((d) => d.Evaluation !== 'Dynamic').map(targetName));
+  const dynamic = [...new Set(forcing.filter((d) => d.Evaluation === 'Dynamic').map(targetName))].filter((name) => !known.has(name));
+  const notes = [
+    ...(dynamic.length ? [`CloudFormation can only tell during the update whether ${dynamic.join(', ')} change${dynamic.length === 1 ? 's' : ''} (Evaluation Dynamic)`] : []),
+    ...(change.PolicyAction && Object.hasOwn(KEPT_ON_REPLACEMENT, change.PolicyAction) ? [KEPT_ON_REPLACEMENT[change.PolicyAction]] : []),
+  ];
+  return [RULE_MESSAGES[rule], ...notes].join('; ');
+}
 
 /**
  * A removal or a replacement, and what may still let it through, strongest first: `protect` (the
@@ -50,12 +78,13 @@ const REPLACING: ReadonlySet<RuleId> = new Set(['replacement', 'conditional-repl
  * the allow list.
  */
 function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, path: string, field: string, policy: SafetyPolicy): Verdict {
+  const what = describe(rule, change);
   const logicalPath = `${path}${change.LogicalResourceId ?? ''}`;
   const type = change.ResourceType;
   const retained = rule === 'removal' && change.PolicyAction === 'Retain' && policy.retainedRemovals === 'allow';
   const protectedBy = firstMatch(policy.protect, logicalPath, type);
   if (protectedBy) {
-    return { safe: false, rule, reason: `${RULE_MESSAGES[rule]}; protected by safetyPolicy.protect ("${protectedBy}"), which no allow list overrides`, matched: `safetyPolicy.protect: ${protectedBy}` };
+    return { safe: false, rule, reason: `${what}; protected by safetyPolicy.protect ("${protectedBy}"), which no allow list overrides`, matched: `safetyPolicy.protect: ${protectedBy}` };
   }
   const data = type !== undefined && Object.hasOwn(PROTECTED_DATA_TYPES, type) && !policy.unprotect.includes(type) ? PROTECTED_DATA_TYPES[type] : undefined;
   // A retained removal keeps the data in the account: it is what protecting data-bearing types is for.
@@ -63,7 +92,7 @@ function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, 
     return {
       safe: false,
       rule,
-      reason: `${RULE_MESSAGES[rule]}; ${type} is protected built in (${data}). Name it in safetyPolicy.unprotect to allow this`,
+      reason: `${what}; ${type} is protected built in (${data}). Name it in safetyPolicy.unprotect to allow this`,
       matched: `built-in protected type: ${type}`,
     };
   }
@@ -71,11 +100,11 @@ function allowed(rule: RuleId, list: readonly string[], change: ResourceChange, 
   // Replaced by design, holding no data, whether CloudFormation replaces them in place or a new
   // logical id (CDK's hash suffix) removes the old one.
   if ((REPLACING.has(rule) || rule === 'removal') && policy.builtInAllowances && type !== undefined && Object.hasOwn(HARMLESS_REPLACEMENT_TYPES, type)) {
-    return { safe: true, rule, reason: `${RULE_MESSAGES[rule]}; allowed built in: ${HARMLESS_REPLACEMENT_TYPES[type]}`, matched: `built-in harmless replacement: ${type}` };
+    return { safe: true, rule, reason: `${what}; allowed built in: ${HARMLESS_REPLACEMENT_TYPES[type]}`, matched: `built-in harmless replacement: ${type}` };
   }
   const entry = firstMatch(list, logicalPath, type);
-  if (entry) return { safe: true, rule, reason: `${RULE_MESSAGES[rule]}; allowed by safetyPolicy.${field} ("${entry}")`, matched: `safetyPolicy.${field}: ${entry}` };
-  return { safe: false, rule, reason: RULE_MESSAGES[rule] };
+  if (entry) return { safe: true, rule, reason: `${what}; allowed by safetyPolicy.${field} ("${entry}")`, matched: `safetyPolicy.${field}: ${entry}` };
+  return { safe: false, rule, reason: what };
 }
 
 /** Rules for a Modify (and a drift-sync, which modifies the same way), by `Replacement`. */

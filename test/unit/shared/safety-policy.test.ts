@@ -361,8 +361,14 @@ describe('patterns, protection and built-in allowances', () => {
   });
 
   it('a ReplaceAndRetain replacement is still a replacement: the stack moves to a new, empty resource', () => {
-    expect(judgeChange(change('Archive', 'AWS::S3::Bucket', 'Modify', { PolicyAction: 'ReplaceAndRetain' }), NOTHING_ALLOWED)).toMatchObject({ safe: false, rule: 'replacement' });
+    const verdict = judgeChange(change('Archive', 'AWS::SNS::Topic', 'Modify', { PolicyAction: 'ReplaceAndRetain' }), NOTHING_ALLOWED);
+
+    expect(verdict).toMatchObject({ safe: false, rule: 'replacement' });
+    expect(verdict.reason).toBe(
+      'replaces the resource (a new one is created and the old one deleted); the old one is kept in the account (ReplaceAndRetain), but the stack moves to the new, empty resource',
+    );
   });
+
 
   it.each([
     [{ allowRemoval: [''] }, /safetyPolicy\.allowRemoval\.0: "" is empty/],
@@ -374,5 +380,37 @@ describe('patterns, protection and built-in allowances', () => {
     [{ allowReplacement: 'AWS::SNS::Topic' }, /safetyPolicy\.allowReplacement: must be a list/],
   ])('refuses a policy that cannot mean what it says: %j', (safetyPolicy, message) => {
     expect(() => parseDeploymentInput({ environmentName: 'prod', stackName: 'app', templatePath: 't.yaml', revisionS3Bucket: 'bucket', revisionS3Key: 'a.zip', safetyPolicy })).toThrow(message);
+  });
+});
+
+describe('honest wording: what CloudFormation can and cannot say before the update', () => {
+  it('a Conditional replacement says it depends on the new values, not on deploy time', () => {
+    expect(judgeChange(MODIFY_CONDITIONAL, NOTHING_ALLOWED).reason).toBe(
+      'may replace the resource (Replacement Conditional: whether it does depends on the new property values); AWS::SecretsManager::Secret is protected built in (a Secrets Manager secret: a replacement is a new secret with a new value and ARN). Name it in safetyPolicy.unprotect to allow this',
+    );
+  });
+
+  it('names the properties CloudFormation can only evaluate during the update (Evaluation Dynamic)', () => {
+    const byReference = variant(MODIFY_CONDITIONAL, {
+      ResourceType: 'AWS::EC2::Instance',
+      Details: [
+        { Target: { Attribute: 'Properties', Name: 'ImageId', RequiresRecreation: 'Always' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'Ami.ImageId' },
+        { Target: { Attribute: 'Properties', Name: 'UserData', RequiresRecreation: 'Never' }, Evaluation: 'Dynamic', ChangeSource: 'ResourceReference', CausingEntity: 'Config' },
+      ],
+    });
+
+    expect(judgeChange(byReference, NOTHING_ALLOWED).reason).toBe(
+      'may replace the resource (Replacement Conditional: whether it does depends on the new property values); CloudFormation can only tell during the update whether Properties.ImageId changes (Evaluation Dynamic)',
+    );
+  });
+
+  it('does not call a property uncertain when CloudFormation also evaluated it statically (the published KeyName change)', () => {
+    expect(judgeChange(MODIFY_TRUE, NOTHING_ALLOWED).reason).toBe(RULE_MESSAGES.replacement);
+  });
+
+  it('a Dynamic action says CloudFormation cannot determine it, and that it may remove or replace', () => {
+    expect(judgeChange(variant(MODIFY_FALSE, { Action: 'Dynamic' }), NOTHING_ALLOWED).reason).toBe(
+      'is an action CloudFormation cannot determine before the update (Action Dynamic): it may remove or replace the resource',
+    );
   });
 });
