@@ -1,7 +1,7 @@
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
 import { allChanges, changeSetRef } from './change-sets';
 import { judgeChange, replacementCauses } from './safety-policy';
-import { MAX_CHANGES_IN_OUTPUT } from './limits';
+import { MAX_CHANGES_IN_OUTPUT, MAX_INSPECTION_LIST_BYTES } from './limits';
 import type { ChangeSetState, ChangeSummary, DecidedChange, DecisionCounts, Deployment, Inspection, OffendingChange } from './state';
 
 function summarise(change: ResourceChange, path: string): ChangeSummary {
@@ -37,18 +37,39 @@ export async function inspectChangeSet(deployment: Deployment, changeSet: Change
     }
   }
   const safe = offending.length === 0;
+  // The offending changes first: the rejection names them. The decision record gets what is left.
+  const keptOffending = withinBytes(offending.slice(0, MAX_CHANGES_IN_OUTPUT), MAX_INSPECTION_LIST_BYTES);
+  const keptChanges = withinBytes(changes.slice(0, MAX_CHANGES_IN_OUTPUT), MAX_INSPECTION_LIST_BYTES - jsonBytes(keptOffending));
   return {
     safe,
     changeCount: changes.length,
-    changes: changes.slice(0, MAX_CHANGES_IN_OUTPUT),
+    changes: keptChanges,
     counts,
-    truncated: changes.length > MAX_CHANGES_IN_OUTPUT,
-    offending: offending.slice(0, MAX_CHANGES_IN_OUTPUT),
+    truncated: keptChanges.length < changes.length,
+    offending: keptOffending,
     offendingCount: offending.length,
     summary: safe
       ? `${changes.length} change(s), none removes or replaces a protected resource: safe to execute.`
       : `${offending.length} of ${changes.length} change(s) would remove or replace a resource: ${listed(offending.map((o) => o.logicalResourceId))}.`,
   };
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** The first items whose JSON, as a list, fits in `budget` bytes. */
+function withinBytes<T>(items: readonly T[], budget: number): T[] {
+  const kept: T[] = [];
+  let bytes = 2; // []
+  for (const item of items) {
+    // Each item adds its JSON and a comma.
+    const added = jsonBytes(item) + 1;
+    if (bytes + added > budget) break;
+    kept.push(item);
+    bytes += added;
+  }
+  return kept;
 }
 
 /** One line per offending resource: logical id, type, action, replacement, and what forces it. */

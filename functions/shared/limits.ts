@@ -35,6 +35,13 @@ export const EXECUTION_TIMEOUT_SECONDS = 84_600;
 
 /** How many resource changes the inspection keeps in the execution's data (the 256 KiB payload limit). */
 export const MAX_CHANGES_IN_OUTPUT = 200;
+/**
+ * Bytes of JSON the inspection's lists of changes (the decision record and the offending changes)
+ * may take in the execution's data. Step Functions refuses a state's data above 256 KiB, and the
+ * lists share it with the deployment, the stack outputs and the rest; past this budget, changes are
+ * left out of the lists (the counts still count them all).
+ */
+export const MAX_INSPECTION_LIST_BYTES = 96 * 1024;
 /** How many stack events are read to find the first failure of an operation. */
 export const MAX_STACK_EVENT_PAGES = 10;
 

@@ -2,7 +2,7 @@ import { SafetyPolicySchema } from '../../../functions/shared/input';
 import { CloudFormationClient, DescribeChangeSetCommand, type Change } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeOffending, inspectChangeSet, rejectionMessage } from '../../../functions/shared/inspection';
-import { MAX_CHANGES_IN_OUTPUT } from '../../../functions/shared/limits';
+import { MAX_CHANGES_IN_OUTPUT, MAX_INSPECTION_LIST_BYTES } from '../../../functions/shared/limits';
 import { CHANGE_SET_ID, STACK_NAME } from '../../helpers/aws';
 import { changeSetPage, changeSetState, deployment, offendingChange, publishedChangeSet, resourceChange, unsafeInspection } from '../helpers';
 
@@ -285,6 +285,33 @@ describe('inspectChangeSet: a very large rejection stays within the state payloa
     expect(message).toContain(`${MAX_CHANGES_IN_OUTPUT + 50} resource change(s) would remove or replace resources`);
     expect(message).toMatch(/… and \d+ more/);
     expect(message.length).toBeLessThan(20_000);
+  });
+  it('keeps its lists within the byte budget when every change is large, and still counts them all exactly', async () => {
+    // Real physical ids of a big stack are long ARNs; every replacement of a protected type carries its reason too.
+    const longArn = (i: number) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${'orders-archive-'.repeat(12)}${i}`;
+    const replaced = Array.from({ length: MAX_CHANGES_IN_OUTPUT }, (_, i) =>
+      resourceChange({
+        Action: 'Modify',
+        Replacement: 'True',
+        PolicyAction: 'ReplaceAndRetain',
+        LogicalResourceId: `ArchiveTable${i}`,
+        PhysicalResourceId: longArn(i),
+        ResourceType: 'AWS::DynamoDB::Table',
+        Details: [{ Target: { Attribute: 'Properties', Name: 'TableName', RequiresRecreation: 'Always' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }],
+      }),
+    );
+    givenChanges(replaced);
+
+    const inspection = await inspectChangeSet(deployment(), changeSetState());
+
+    const listBytes = Buffer.byteLength(JSON.stringify(inspection.changes)) + Buffer.byteLength(JSON.stringify(inspection.offending));
+    expect(listBytes).toBeLessThanOrEqual(MAX_INSPECTION_LIST_BYTES);
+    expect(inspection.offending.length).toBeGreaterThan(0);
+    expect(inspection.offending.length).toBeLessThan(MAX_CHANGES_IN_OUTPUT);
+    expect(inspection).toMatchObject({ changeCount: MAX_CHANGES_IN_OUTPUT, offendingCount: MAX_CHANGES_IN_OUTPUT, truncated: true, counts: { replacements: MAX_CHANGES_IN_OUTPUT, blocked: MAX_CHANGES_IN_OUTPUT } });
+    const message = rejectionMessage(deployment(), changeSetState(), inspection);
+    expect(message).toContain(`${MAX_CHANGES_IN_OUTPUT} resource change(s) would remove or replace resources`);
+    expect(message).toContain(`… and ${MAX_CHANGES_IN_OUTPUT - Math.min(50, inspection.offending.length)} more`);
   });
 });
 
