@@ -15,6 +15,8 @@ export const DECISION_FILE = 'decision.json';
 export interface OutputArtifactTarget {
   bucket: string;
   key: string;
+  /** The pipeline's artifact store key, when the job names one: the record is encrypted with it, as the pipeline's other artifacts are. */
+  kmsKeyId?: string;
   /** Never logged: the S3 client that writes the artifact is its only reader. */
   client: S3Client;
 }
@@ -25,9 +27,11 @@ export function outputArtifactOf(event: CodePipelineEvent): OutputArtifactTarget
   const location = data?.outputArtifacts?.[0]?.location?.s3Location;
   const credentials = data?.artifactCredentials;
   if (!location?.bucketName || !location.objectKey || !credentials?.accessKeyId || !credentials.secretAccessKey) return undefined;
+  const encryptionKey = data?.encryptionKey;
   return {
     bucket: location.bucketName,
     key: location.objectKey,
+    ...(encryptionKey?.type === 'KMS' && encryptionKey.id ? { kmsKeyId: encryptionKey.id } : {}),
     client: new S3Client({
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
     }),
@@ -38,7 +42,10 @@ export function outputArtifactOf(event: CodePipelineEvent): OutputArtifactTarget
 export async function writeDecisionArtifact(target: OutputArtifactTarget, decision: unknown): Promise<string | undefined> {
   try {
     const body = zipSync({ [DECISION_FILE]: strToU8(JSON.stringify(decision, null, 2)) });
-    await target.client.send(new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ServerSideEncryption: 'aws:kms' }));
+    // Without a key named by the job, S3 uses the account's aws/s3 key.
+    await target.client.send(
+      new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ServerSideEncryption: 'aws:kms', ...(target.kmsKeyId ? { SSEKMSKeyId: target.kmsKeyId } : {}) }),
+    );
     return undefined;
   } catch (error) {
     return `The decision record could not be written to the output artifact s3://${target.bucket}/${target.key} (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}).`;
