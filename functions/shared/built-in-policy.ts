@@ -24,6 +24,14 @@ export const PROTECTED_DATA_TYPES: Readonly<Record<string, string>> = {
   'AWS::Backup::BackupVault': 'a backup vault: deleting it needs it empty, and replacing it orphans its recovery points',
   'AWS::Timestream::Database': 'a Timestream database: a replacement is a new, empty database',
   'AWS::Timestream::Table': 'a Timestream table: a replacement is a new, empty table',
+  // Other stores whose resource is the data, per their CloudFormation reference.
+  'AWS::S3Express::DirectoryBucket': 'an S3 directory bucket: a replacement is a new, empty bucket',
+  'AWS::FSx::FileSystem': 'an FSx file system: a replacement is a new, empty file system',
+  'AWS::EC2::Volume': 'an EBS volume: replacing or deleting it loses its blocks unless a snapshot is taken',
+  'AWS::Redshift::Cluster': 'a Redshift cluster: replacing or deleting it loses its data unless a snapshot is taken',
+  'AWS::RedshiftServerless::Namespace': 'a Redshift Serverless namespace holds its databases: a replacement is a new, empty namespace',
+  'AWS::MemoryDB::Cluster': 'a MemoryDB cluster is a durable database: a replacement is a new, empty cluster',
+  'AWS::Cassandra::Table': 'an Amazon Keyspaces table: a replacement is a new, empty table',
 };
 
 /** Types designed to be replaced, holding no data: replacing or removing them is allowed unless `builtInAllowances` is false. */

@@ -4,6 +4,8 @@
  */
 import type { ResourceChange } from '@aws-sdk/client-cloudformation';
 import { RULE_MESSAGES, judgeChange, replacementCauses } from '../../../functions/shared/safety-policy';
+import { HARMLESS_REPLACEMENT_TYPES, PROTECTED_DATA_TYPES } from '../../../functions/shared/built-in-policy';
+import { resourceSchema } from '../../../local/plan/resource-schemas';
 import { SafetyPolicySchema, defaultSafetyPolicy, parseDeploymentInput, type SafetyPolicy } from '../../../functions/shared/input';
 import { publishedResourceChange } from '../helpers';
 
@@ -412,5 +414,18 @@ describe('honest wording: what CloudFormation can and cannot say before the upda
     expect(judgeChange(variant(MODIFY_FALSE, { Action: 'Dynamic' }), NOTHING_ALLOWED).reason).toBe(
       'is an action CloudFormation cannot determine before the update (Action Dynamic): it may remove or replace the resource',
     );
+  });
+});
+
+describe('the built-in lists', () => {
+  it('name real CloudFormation types (the resource specification knows each; the CDK\'s own metadata resource aside), with a one-line reason', () => {
+    for (const [type, reason] of [...Object.entries(PROTECTED_DATA_TYPES), ...Object.entries(HARMLESS_REPLACEMENT_TYPES)]) {
+      if (type !== 'AWS::CDK::Metadata') expect([type, resourceSchema(type)?.cloudFormationType]).toEqual([type, type]);
+      expect(reason).not.toContain('\n');
+    }
+  });
+
+  it('never both protect and allow a type', () => {
+    expect(Object.keys(PROTECTED_DATA_TYPES).filter((type) => Object.hasOwn(HARMLESS_REPLACEMENT_TYPES, type))).toEqual([]);
   });
 });
