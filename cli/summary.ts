@@ -1,6 +1,6 @@
 import type { DecidedChange } from '../functions/shared/state';
 import { readableCause } from '../functions/trigger/execution-failure';
-import type { ExecutionOutput, StackOutput } from '../functions/shared/state';
+import type { ExecutionOutput, Inspection, StackOutput } from '../functions/shared/state';
 
 /** What the command line reports at the end of a deployment, whichever way it ran. */
 export type Outcome = 'CREATED' | 'UPDATED' | 'NO_CHANGES' | 'REJECTED' | 'FAILED';
@@ -29,13 +29,23 @@ export interface ExecutionEnd {
   output?: unknown;
   error?: string;
   cause?: string;
+  /** The inspection read from the execution's history: a rejected run has no output to read it from. */
+  inspection?: Inspection;
   path: string[];
   elapsedSeconds: number;
 }
 
 export function summarise(end: ExecutionEnd, stackNameHint?: string): DeploymentSummary {
   const output = (end.output ?? {}) as Partial<ExecutionOutput>;
-  const common = { status: end.status, executionArn: end.executionArn, path: end.path, elapsedSeconds: end.elapsedSeconds };
+  // A succeeded run's output holds the record; a rejected one's is only in the history.
+  const decision = output.inspection?.changes ?? end.inspection?.changes;
+  const common = {
+    status: end.status,
+    executionArn: end.executionArn,
+    path: end.path,
+    elapsedSeconds: end.elapsedSeconds,
+    ...(decision?.length ? { decision } : {}),
+  };
   if (end.status === 'SUCCEEDED') {
     const notes = [output.recreate?.note, output.result?.summary].filter((note): note is string => Boolean(note));
     return {
@@ -46,7 +56,6 @@ export function summarise(end: ExecutionEnd, stackNameHint?: string): Deployment
       changeSetName: output.changeSet?.name,
       outputs: output.result?.outputs ?? [],
       notes,
-      ...(output.inspection?.changes?.length ? { decision: output.inspection.changes } : {}),
     };
   }
   return {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'crypto';
 import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { statesEntered } from '../execution-history';
+import { inspectionFromHistory, statesEntered } from '../execution-history';
+import { inspectionFromEvents } from '../../local/inspection-events';
 import { parseFlags, positiveSeconds } from '../args';
 import { checkAwsSetup } from '../aws-setup';
 import { readJsonFile } from '../files';
@@ -44,7 +45,8 @@ async function runInProcess(document: unknown, maxWait: number | undefined, prog
     handlers: capWaits(TASK_HANDLERS, maxWait),
     onEvent: followStates(loadDefinition(), progress, path),
   });
-  return { ...result, path, elapsedSeconds: (Date.now() - started) / 1000 };
+  const inspection = inspectionFromEvents(result.events);
+  return { ...result, ...(inspection ? { inspection } : {}), path, elapsedSeconds: (Date.now() - started) / 1000 };
 }
 
 async function stateMachineFromStack(stackName: string): Promise<string> {
@@ -72,7 +74,9 @@ async function runDeployed(document: unknown, stateMachineArn: string, progress:
       progress.stateEntered(event.name, event.type);
     }
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') {
+      const inspection = await inspectionFromHistory(sfn, executionArn);
       return {
+        ...(inspection ? { inspection } : {}),
         status: execution.status ?? 'UNKNOWN',
         executionArn,
         output: execution.output ? JSON.parse(execution.output) : undefined,

@@ -69,6 +69,8 @@ describe('run --local', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✖ Rejected the change to stack prod-app/);
     expect(result.stdout).toMatch(/Table \(AWS::DynamoDB::Table\).*Replacement True/);
+    // The decision record is read from the execution's history: a rejected run has no output.
+    expect(result.stdout).toMatch(/^ {4}BLOCKED\s+Modify \(Replacement True\)\s+Table\s+AWS::DynamoDB::Table\s+replacement\s+built-in protected type: AWS::DynamoDB::Table$/m);
     expect(result.stderr).toBe('');
   }, 60_000);
 });
@@ -104,5 +106,27 @@ describe('run (a deployed state machine)', () => {
 
     expect(graph.code).toBe(0);
     expect(graph.stdout).toMatch(/class PrepareDeployment,CheckStackExistence,DoesStackExist,CreateStack,WaitStackCreation,GetStackCreationStatus,StackCreated,DeploymentSucceeded visited/);
+  });
+
+  it("reads a rejected execution's decision record from its history (it has no output), whole in --json", async () => {
+    const stateMachineArn = sandbox.stepFunctions.registerStateMachine({ name: 'deploy-orchestrator', handlers: TASK_HANDLERS });
+    sandbox.seedStack({ stackName: 'prod-app', templateBody: TEMPLATE.replace('TableName: !Ref TableName', 'TableName: legacy-users'), parameters: { TableName: 'users' } });
+    sandbox.install();
+
+    const result = await cli(['run', '--input', documentFile, '--state-machine', stateMachineArn, '--json', '--quiet']);
+
+    expect(result.code).toBe(1);
+    const { summary, output } = JSON.parse(result.stdout);
+    expect(output).toBeNull();
+    expect(summary.outcome).toBe('REJECTED');
+    expect(summary.decision).toEqual([
+      expect.objectContaining({
+        logicalResourceId: 'Table',
+        physicalResourceId: 'legacy-users',
+        verdict: 'blocked',
+        matched: 'built-in protected type: AWS::DynamoDB::Table',
+        causes: ['Properties.TableName (always replaces, DirectModification)'],
+      }),
+    ]);
   });
 });

@@ -42,6 +42,14 @@ describe('simulate (npm start)', () => {
     expect(result.stdout).not.toContain('"level":"INFO"');
   });
 
+  it('prints the decision record of a rejected run too, read from the execution\'s history', () => {
+    const result = runCli(['simulate', 'protect-beats-allow', '--quiet']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  Decision (1 change(s)):');
+    expect(result.stdout).toMatch(/^ {4}BLOCKED\s+Remove\s+OrdersQueue\s+AWS::SQS::Queue\s+removal\s+safetyPolicy\.protect: Orders\*$/m);
+  });
+
   it('runs a scenario a user wrote: their own deployed and new templates, and input document', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'my-scenario-'));
     fs.writeFileSync(path.join(dir, 'deployed.yaml'), 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: shop-assets\n');

@@ -5,6 +5,8 @@ import type { PipelineJobResult } from '../codepipeline/job-runner';
 import { Sandbox, createSandbox } from '../sandbox';
 import type { StateMachineRegistration } from '../stepfunctions/service';
 import type { Scenario } from './format';
+import type { Inspection } from '../../../functions/shared/state';
+import { inspectionFromEvents } from '../../inspection-events';
 
 /** The state machine's name in the sandbox, and the staging bucket every scenario has. */
 export const STATE_MACHINE_NAME = 'deploy-orchestrator';
@@ -31,6 +33,8 @@ export interface ScenarioRunOptions {
 export interface ExecutionOutcome {
   executionArn: string;
   status: string;
+  /** The change set's inspection (the decision record), read from the history: a rejected run has no output. */
+  inspection?: Inspection;
   output?: unknown;
   error?: string;
   cause?: string;
@@ -120,6 +124,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     }
     await sandbox.stepFunctions.idle();
     const result = executionArn ? await sandbox.stepFunctions.result(executionArn) : undefined;
+    const inspection = result ? inspectionFromEvents(result.events) : undefined;
     return {
       scenario,
       sandbox,
@@ -130,6 +135,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
         ...(result?.output === undefined ? {} : { output: result.output }),
         ...(result?.error === undefined ? {} : { error: result.error }),
         ...(result?.cause === undefined ? {} : { cause: result.cause }),
+        ...(inspection ? { inspection } : {}),
       },
       mutatingCalls: sandbox.mutatingCalls('CloudFormation'),
     };
