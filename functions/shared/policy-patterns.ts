@@ -6,7 +6,9 @@
 
 /** What an entry may look like: logical id segments joined by `/`, or a type of `::`-joined segments. */
 const LOGICAL_PATH = /^[A-Za-z0-9*?]+(\/[A-Za-z0-9*?]+)*$/;
-const RESOURCE_TYPE = /^[A-Za-z0-9*?]+(::[A-Za-z0-9*?]+){1,2}$/;
+// Custom resource type names may also use _, @ and - (`Custom::Seed-Data`); a module's type has a
+// fourth part (`MyOrg::Network::Vpc::MODULE`).
+const RESOURCE_TYPE = /^[A-Za-z0-9*?]+(::[A-Za-z0-9_@*?-]+){1,3}$/;
 
 /** Why an entry can never match anything, or undefined when it is well formed. */
 export function patternProblem(entry: string): string | undefined {

@@ -313,6 +313,8 @@ describe('patterns, protection and built-in allowances', () => {
   it.each([
     ['a type pattern', 'AWS::Lambda::*', change('Fn', 'AWS::Lambda::Function', 'Modify'), '', true],
     ['a custom resource pattern', 'Custom::*', change('Seed', 'Custom::DatabaseSeed', 'Modify'), '', true],
+    ['a custom type whose name uses _, @ and -', 'Custom::Seed_Data@v2-beta', change('Seed', 'Custom::Seed_Data@v2-beta', 'Modify'), '', true],
+    ['a module type', 'MyOrg::Network::Vpc::MODULE', change('Vpc', 'MyOrg::Network::Vpc::MODULE', 'Modify'), '', true],
     ['a nested path pattern', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Network/', true],
     ['a single-character wildcard', 'Queue?', change('Queue2', 'AWS::SQS::Queue', 'Modify'), '', true],
     ['a path pattern does not reach another nested stack', 'Network/*', change('Subnet', 'AWS::EC2::Subnet', 'Modify'), 'Other/', false],
@@ -380,8 +382,17 @@ describe('patterns, protection and built-in allowances', () => {
     [{ unprotect: ['AWS::SNS::Topic'] }, /safetyPolicy\.unprotect\.0: must name built-in protected types/],
     [{ retainedRemovals: 'keep' }, /safetyPolicy\.retainedRemovals: must be "allow" or "reject"/],
     [{ allowReplacement: 'AWS::SNS::Topic' }, /safetyPolicy\.allowReplacement: must be a list/],
+    [{ protect: ['Custom::Seed.Data'] }, /"Custom::Seed\.Data" is neither a logical id/],
   ])('refuses a policy that cannot mean what it says: %j', (safetyPolicy, message) => {
     expect(() => parseDeploymentInput({ environmentName: 'prod', stackName: 'app', templatePath: 't.yaml', revisionS3Bucket: 'bucket', revisionS3Key: 'a.zip', safetyPolicy })).toThrow(message);
+  });
+
+  it('accepts every type CloudFormation can name: custom types with _, @ and -, module types', () => {
+    const safetyPolicy = { allowReplacement: ['Custom::Seed_Data@v2-beta', 'MyOrg::Network::Vpc::MODULE', 'Custom::*'] };
+
+    const parsed = parseDeploymentInput({ environmentName: 'prod', stackName: 'app', templatePath: 't.yaml', revisionS3Bucket: 'bucket', revisionS3Key: 'a.zip', safetyPolicy });
+
+    expect(parsed.safetyPolicy?.allowReplacement).toEqual(safetyPolicy.allowReplacement);
   });
 });
 
