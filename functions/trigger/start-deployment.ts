@@ -25,6 +25,8 @@ export async function startDeployment(job: Job, stateMachineArn: string, origin:
   } catch (error) {
     if (!(error instanceof TriggerTransientError)) throw error;
     if (origin.attempt >= MAX_START_ATTEMPTS) {
+      const existing = await executionOfThisJob(stateMachineArn, origin.jobId);
+      if (existing) return followStartedElsewhere(existing, origin.jobId, binding, error.message);
       throw new TriggerAwsCallError(`The deployment could not be started after ${origin.attempt} attempts: ${error.message}. Retry the stage.`, { cause: error });
     }
     logger.warn('Start deferred to the next invocation', { attempt: origin.attempt, reason: error.message });
@@ -35,6 +37,38 @@ export async function startDeployment(job: Job, stateMachineArn: string, origin:
       percentComplete: 0,
     };
   }
+}
+
+/**
+ * The execution named after this job, if one exists. CodePipeline may deliver a job twice; the other
+ * delivery may have started the execution while this one could not even read the input document.
+ * A failed read here is no answer: the job then fails as it would have.
+ */
+async function executionOfThisJob(stateMachineArn: string, jobId: string): Promise<DescribeExecutionCommandOutput | undefined> {
+  const executionArn = executionArnFor(stateMachineArn, executionNameFor(jobId));
+  try {
+    const existing = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
+    return existing?.executionArn ? existing : undefined;
+  } catch (error) {
+    logger.info('No execution of this job could be found', { executionArn, reason: describeError(error) });
+    return undefined;
+  }
+}
+
+/**
+ * Follows the job's execution that another delivery of the job started. Its input cannot be
+ * compared with a document this invocation could not read; the name, made from the job's id, is
+ * what ties it to the job.
+ */
+async function followStartedElsewhere(existing: DescribeExecutionCommandOutput, jobId: string, binding: string, why: string): Promise<JobOutcome> {
+  const executionArn = existing.executionArn as string;
+  logger.warn('Following the execution of this job that another invocation started', { executionArn, reason: why });
+  const outcome = await outcomeOfExecution(existing, { executionArn, jobId, startedAt: Date.now(), binding });
+  if (outcome.kind !== 'continue') return outcome;
+  return {
+    ...outcome,
+    summary: `This invocation could not read the input document (${why}); following the execution ${executionArn}, named after this job, which another invocation of the job started. ${outcome.summary}`,
+  };
 }
 
 /**

@@ -654,12 +654,28 @@ describe('a first invocation that meets a transient error', () => {
 
   it('fails the job once the attempts are spent, saying what kept failing', async () => {
     s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
+    sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${EXECUTION_ARN}'`));
 
     await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: pendingToken(5) }));
 
     const failure = failureInput();
     expect(failure.failureDetails?.type).toBe('JobFailed');
     expect(failure.failureDetails?.message).toMatch(/after 6 attempts.*SlowDown/);
+  });
+
+  it('follows the execution named after the job, not fails, when the attempts are spent but a duplicate invocation of the job started it', async () => {
+    // A job delivered twice: the other invocation read the document and started the execution;
+    // this one could not read it six times. Failing the job would report a deployment that runs.
+    s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
+    sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves({ executionArn: EXECUTION_ARN, status: 'RUNNING', input: START_INPUT, startDate: new Date() });
+
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: pendingToken(5) }));
+
+    expect(codePipeline.commandCalls(PutJobFailureResultCommand)).toHaveLength(0);
+    const result = successInput();
+    expect(JSON.parse(result.continuationToken!)).toEqual(writtenToken);
+    expect(result.executionDetails?.summary).toMatch(/could not read the input document .* following the execution .* named after this job/i);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('refuses a start token that is not one the trigger writes', async () => {
