@@ -65,6 +65,34 @@ function asLambdaInvocation(handler: TaskHandler): TaskHandler {
   };
 }
 
+/**
+ * AWS sets `$$.State.RetryCount` for each attempt of a state; the engine's context object is fixed
+ * for the whole run. The context carries a placeholder, and a Task whose Parameters ask for
+ * `retryCount` gets the real figure: how many attempts of the same state have failed in a row just
+ * before this one.
+ */
+function withRetryCounts(handlers: Record<string, TaskHandler>, taskNames: string[]): Record<string, TaskHandler> {
+  let last: { state: string; failed: boolean; count: number } | undefined;
+  return Object.fromEntries(
+    taskNames.map((name) => [
+      name,
+      async (event: unknown) => {
+        const count = last?.state === name && last.failed ? last.count + 1 : 0;
+        const isObject = typeof event === 'object' && event !== null && !Array.isArray(event);
+        const input = isObject && 'retryCount' in event ? { ...event, retryCount: count } : event;
+        try {
+          const output = await handlers[name](input);
+          last = { state: name, failed: false, count };
+          return output;
+        } catch (error) {
+          last = { state: name, failed: true, count };
+          throw error;
+        }
+      },
+    ]),
+  );
+}
+
 /** Runs the state machine in-process with the given task handlers, to its end. */
 export async function runLocalExecution(input: unknown, options: LocalExecutionOptions): Promise<LocalExecutionResult> {
   const text = options.definitionText ?? loadDefinitionText();
@@ -82,15 +110,17 @@ export async function runLocalExecution(input: unknown, options: LocalExecutionO
     .filter(([, state]) => state.Type === 'Wait')
     .map(([name]) => name);
 
+  const handlers = withRetryCounts(options.handlers, taskNames);
   const startDate = new Date();
   const machine = new StateMachine(definition);
   const execution = machine.run(input as never, {
     context: {
       Execution: { Id: executionArn, Name: options.executionName, StartTime: startDate.toISOString(), Input: input as never },
+      State: { Name: '', EnteredTime: startDate.toISOString(), RetryCount: 0 },
     },
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(
-        taskNames.map((name) => [name, asLambdaInvocation(options.handlers[name]) as never]),
+        taskNames.map((name) => [name, asLambdaInvocation(handlers[name]) as never]),
       ),
       waitTimeOverrides:
         options.waitMilliseconds === undefined

@@ -22,7 +22,10 @@ export function manualExecutionName(now = new Date()): string {
   return `manual-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** With --max-wait, every status task's answer "wait N seconds" is capped, so each Wait state sleeps at most that long. */
+/**
+ * With --max-wait, every status task's answer "wait N seconds" is capped, so each Wait state sleeps
+ * at most that long; the retriers (a status task's polls among them) wait that long too.
+ */
 function capWaits(handlers: Record<string, TaskHandler>, maxWaitSeconds: number | undefined): Record<string, TaskHandler> {
   if (maxWaitSeconds === undefined) return handlers;
   return Object.fromEntries(
@@ -43,6 +46,7 @@ async function runInProcess(document: unknown, maxWait: number | undefined, prog
   const result = await runLocalExecution(document, {
     executionName: manualExecutionName(),
     handlers: capWaits(TASK_HANDLERS, maxWait),
+    ...(maxWait === undefined ? {} : { retryMilliseconds: maxWait * 1000 }),
     onEvent: followStates(loadDefinition(), progress, path),
   });
   const inspection = inspectionFromEvents(result.events);

@@ -6,6 +6,7 @@ import { deleteChangeSet } from '../shared/delete-change-set';
 import { StackBusyError, StackBusyWaitError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { firstPoll } from '../shared/polling';
+import { CHANGE_SET_POLL } from '../shared/limits';
 import { busyMessage, lockDescription, olderDeployment } from '../shared/stack-lock';
 import { stackInputs } from '../shared/template-source';
 import { stackSettings } from '../shared/stack-settings';
@@ -58,7 +59,7 @@ export const handler = async ({ deployment, stack, executionName }: CreateChange
     type,
     status: 'CREATE_PENDING',
     outcome: 'PENDING',
-    ...firstPoll(stack.waitedSeconds ?? 0),
+    ...firstPoll(stack.waitedSeconds ?? 0, CHANGE_SET_POLL.firstWaitSeconds),
   };
   // Two deployments that raced past Check Stack Existence both see each other's record now: the
   // younger gives way, removing its own change set so that nothing of it is left behind.

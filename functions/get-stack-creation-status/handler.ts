@@ -1,14 +1,17 @@
 import { logger } from '../shared/logger';
+import { attemptIndex } from '../shared/polling';
 import { pollStackOperation, STACK_CREATION } from '../shared/operation-status';
 import type { Deployment, OperationResult } from '../shared/state';
 
 export interface GetStackCreationStatusEvent {
   deployment: Deployment;
   result: OperationResult;
+  /** `$$.State.RetryCount`: how many times the task's retrier has polled again. */
+  retryCount?: number;
 }
 
-export const handler = async ({ deployment, result }: GetStackCreationStatusEvent): Promise<OperationResult> => {
-  const next = await pollStackOperation(deployment, result, STACK_CREATION);
+export const handler = async ({ deployment, result, retryCount }: GetStackCreationStatusEvent): Promise<OperationResult> => {
+  const next = await pollStackOperation(deployment, result, STACK_CREATION, attemptIndex(retryCount));
   logger.info('Stack creation polled', { stackName: deployment.stackName, status: next.status, done: next.done, polls: next.polls });
   return next;
 };

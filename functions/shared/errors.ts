@@ -87,6 +87,16 @@ export class ChangeSetSupersededError extends DeploymentError {
   readonly retryable = false;
 }
 
+/**
+ * The operation a status task polls is still running. Not a failure: the status task's first
+ * retrier waits and polls again (a retry is one state transition, where a Wait, Task and Choice loop
+ * is three), until the deployment's budget runs out.
+ */
+export class StillInProgressError extends DeploymentError {
+  override readonly name = 'StillInProgressError' as const;
+  readonly retryable = true;
+}
+
 /** Throttling or a server-side fault from an AWS API: the ASL retries the state with backoff. */
 export class AwsTransientError extends DeploymentError {
   override readonly name = 'AwsTransientError' as const;

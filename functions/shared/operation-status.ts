@@ -1,4 +1,5 @@
-import { finalPoll, nextPoll } from './polling';
+import { finishedPolling, stillRunning } from './polling';
+import { STACK_POLL } from './limits';
 import { describeFailure, describeStack, firstFailure, leftBehindByUpdate, operationOutcome, stackOutputs, type FailureEvent } from './stacks';
 import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from './errors';
 import { stackConsoleUrl, withLink } from './console-links';
@@ -17,14 +18,20 @@ export interface OperationKind {
 }
 
 /**
- * One poll of a running create or update: still running → the pacing of the next poll; done → the
- * decision and the stack's outputs; failed → the first failing resource and its reason.
+ * One poll of a running create or update: still running → StillInProgressError, for the task's
+ * retrier to poll again (`retryCount` is `$$.State.RetryCount`); done → the decision and the
+ * stack's outputs; failed → the first failing resource and its reason.
  *
  * CloudFormation has accepted the operation by now, so the stack's own status is the outcome: a
  * read that fails transiently is polled again, until the deployment's budget runs out; anything
  * that leaves the outcome unknown is a StackOutcomeUnknownError, never a plain failure.
  */
-export async function pollStackOperation(deployment: Deployment, previous: OperationResult, kind: OperationKind): Promise<OperationResult> {
+export async function pollStackOperation(
+  deployment: Deployment,
+  previous: OperationResult,
+  kind: OperationKind,
+  retryCount = 0,
+): Promise<OperationResult> {
   const what = kind.describe(deployment.stackName);
   const outcomeUnknown = (message: string) => new StackOutcomeUnknownError(outcomeUnknownMessage(deployment, previous, message));
   let stack: Stack | undefined;
@@ -32,23 +39,19 @@ export async function pollStackOperation(deployment: Deployment, previous: Opera
     stack = await describeStack(previous.stackId);
   } catch (error) {
     if (!(error instanceof AwsTransientError)) throw outcomeUnknown(`Its status could not be read: ${(error as Error).message}`);
-    const { lastReadError: _previousError, ...rest } = previous;
-    return { ...rest, lastReadError: error.message, done: false, ...nextPoll(previous, deployment, what, outcomeUnknown) };
+    stillRunning(previous, retryCount, STACK_POLL, deployment, `${what} (the last read of its status failed: ${error.message})`, outcomeUnknown);
   }
   if (!stack) throw kind.fail(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
   const status = stack.StackStatus ?? 'UNKNOWN';
   const outcome = operationOutcome(status, kind.successStatuses);
-  const { lastReadError: _readError, ...current } = previous;
-  if (outcome === 'RUNNING') {
-    return { ...current, status, done: false, ...nextPoll(previous, deployment, what, outcomeUnknown) };
-  }
+  if (outcome === 'RUNNING') stillRunning(previous, retryCount, STACK_POLL, deployment, `${what} (${status})`, outcomeUnknown);
   if (outcome === 'SUCCEEDED') {
     const outputs = stackOutputs(stack);
     const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
     const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
     return {
-      ...current,
-      ...finalPoll(previous),
+      ...previous,
+      ...finishedPolling(previous, retryCount, STACK_POLL),
       status,
       done: true,
       decision: kind.decision,

@@ -173,8 +173,6 @@ export interface OperationResult extends PollState {
   decision?: Decision;
   outputs?: StackOutput[];
   summary?: string;
-  /** The last status read that failed transiently; cleared by the next read that works. */
-  lastReadError?: string;
   /** Old resources the update's clean-up failed to delete or skipped (DELETE_FAILED, DELETE_SKIPPED). */
   warnings?: string[];
 }

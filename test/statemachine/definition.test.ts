@@ -4,7 +4,7 @@ import { loadDefinition, loadDefinitionText, placeholders, substitute, taskState
 import { readmeDiagramBlock, README_DIAGRAM_END, README_DIAGRAM_START, toMermaid } from '../../statemachine/diagram';
 import { Duration } from 'aws-cdk-lib';
 import { TASK_HANDLERS } from '../../functions/handlers';
-import { EXECUTION_TIMEOUT_SECONDS, MAX_MAX_WAIT_SECONDS } from '../../functions/shared/limits';
+import { CHANGE_SET_POLL, EXECUTION_TIMEOUT_SECONDS, MAX_MAX_WAIT_SECONDS, STACK_POLL } from '../../functions/shared/limits';
 import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 
 // asl-validator ships no type declarations; this is the shape its README documents.
@@ -107,6 +107,30 @@ describe('the state machine definition', () => {
       expect(wait.SecondsPath).toMatch(/\.waitSeconds$/);
       expect(wait.Seconds).toBeUndefined();
     }
+  });
+
+  it('polls stacks and change sets through the status task\'s first retrier, paced exactly as the handlers count it', () => {
+    const polled = { 'Get Change Set Creation Status': CHANGE_SET_POLL, 'Get Stack Creation Status': STACK_POLL, 'Get Stack Update Status': STACK_POLL };
+    for (const [name, schedule] of Object.entries(polled)) {
+      const state = definition.States[name];
+      // First, so that no other retrier's counter or backoff applies to a poll; no jitter, so the waits can be counted.
+      expect({ name, retrier: state.Retry?.[0] }).toEqual({
+        name,
+        retrier: {
+          ErrorEquals: ['StillInProgressError'],
+          IntervalSeconds: schedule.intervalSeconds,
+          BackoffRate: schedule.backoffRate,
+          MaxDelaySeconds: schedule.maxDelaySeconds,
+          MaxAttempts: schedule.maxAttempts,
+        },
+      });
+      expect((state.Parameters as Record<string, string>)['retryCount.$']).toBe('$$.State.RetryCount');
+      expect(state.Retry?.slice(1).flatMap((retrier) => retrier.ErrorEquals)).not.toContain('StillInProgressError');
+    }
+    // The cap keeps detection within 20 s; the attempts outlast the largest budget.
+    expect(STACK_POLL.maxDelaySeconds).toBeLessThanOrEqual(20);
+    expect(STACK_POLL.maxAttempts * STACK_POLL.maxDelaySeconds).toBeGreaterThan(MAX_MAX_WAIT_SECONDS);
+    expect(CHANGE_SET_POLL.maxAttempts * CHANGE_SET_POLL.maxDelaySeconds).toBeGreaterThan(MAX_MAX_WAIT_SECONDS);
   });
 
   it('fills placeholders and refuses to leave one unfilled', () => {

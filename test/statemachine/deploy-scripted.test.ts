@@ -385,7 +385,7 @@ describe('errors from AWS', () => {
     const result = await run(input({ maxWaitSeconds: 120 }));
 
     expect(result.error).toBe('StackOutcomeUnknownError');
-    expect(causeMessage(result)).toMatch(/^Stack prod-app may still be changing: .*Creating stack prod-app had not finished when the deployment's budget of 120 seconds/);
+    expect(causeMessage(result)).toMatch(/^Stack prod-app may still be changing: .*Creating stack prod-app \(CREATE_IN_PROGRESS\) had not finished when the deployment's budget of 120 seconds/);
   });
 
   it('a change set that never settles within the budget is cleaned up: DeadlineExceededError, nothing executed', async () => {

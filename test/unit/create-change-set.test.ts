@@ -40,7 +40,7 @@ describe('Create Change Set', () => {
       IncludeNestedStacks: true,
       Description: expect.stringMatching(/^deploy-orchestrator execution=deploy-exec-1 started=\S+ deadline=\S+ template=infra\/template.yaml$/),
     });
-    expect(state).toEqual({ name: CHANGE_SET_NAME, id: CHANGE_SET_ID, type: 'UPDATE', status: 'CREATE_PENDING', outcome: 'PENDING', polls: 0, waitedSeconds: 0, waitSeconds: 5 });
+    expect(state).toEqual({ name: CHANGE_SET_NAME, id: CHANGE_SET_ID, type: 'UPDATE', status: 'CREATE_PENDING', outcome: 'PENDING', polls: 0, waitedSeconds: 0, waitSeconds: 3 });
   });
 
   it('creates a CREATE change set for a REVIEW_IN_PROGRESS shell', async () => {

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-change-set-creation-status/handler';
-import { ChangeSetFailedError, DeadlineExceededError } from '../../functions/shared/errors';
+import { ChangeSetFailedError, DeadlineExceededError, StillInProgressError } from '../../functions/shared/errors';
 import { CHANGE_SET_ID, STACK_ID, fixture } from '../helpers/aws';
 import { changeSetPage, changeSetState, commandsSent, deployment, publishedChangeSet, rejectionOf } from './helpers';
 
@@ -12,21 +12,23 @@ beforeEach(() => {
 });
 
 describe('Get Change Set Creation Status', () => {
-  it.each(['CREATE_PENDING', 'CREATE_IN_PROGRESS'])('%s: pending, polled by ARN, the next wait backs off', async (status) => {
+  it.each(['CREATE_PENDING', 'CREATE_IN_PROGRESS'])('%s: pending, polled by ARN; StillInProgressError asks the retrier to poll again', async (status) => {
     cfn.on(DescribeChangeSetCommand, { ChangeSetName: CHANGE_SET_ID }).resolves(changeSetPage(status));
 
-    const next = await handler({ deployment: deployment(), changeSet: changeSetState() });
+    const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState({ waitSeconds: 3 }), retryCount: 2 }));
 
-    expect(next).toEqual(changeSetState({ status, stackId: STACK_ID, outcome: 'PENDING', polls: 1, waitedSeconds: 5, waitSeconds: 10 }));
+    // The 3 s Wait, then retries after 2 and 3 s.
+    expect(error).toBeInstanceOf(StillInProgressError);
+    expect(error.message).toBe(`Creating change set deploy-exec-1 on prod-app (${status}): still running after 3 polls (8 s of the 3600 s budget spent).`);
     expect(cfn.commandCalls(DescribeChangeSetCommand)[0].args[0].input).toEqual({ ChangeSetName: CHANGE_SET_ID, StackName: undefined, NextToken: undefined });
   });
 
   it('CREATE_COMPLETE: ready for inspection, with the stack id the change set names', async () => {
     cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE'));
 
-    const next = await handler({ deployment: deployment(), changeSet: changeSetState({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }) });
+    const next = await handler({ deployment: deployment(), changeSet: changeSetState({ polls: 0, waitedSeconds: 5, waitSeconds: 3 }), retryCount: 1 });
 
-    expect(next).toEqual(changeSetState({ status: 'CREATE_COMPLETE', stackId: STACK_ID, outcome: 'READY', polls: 2, waitedSeconds: 15, waitSeconds: 0 }));
+    expect(next).toEqual(changeSetState({ status: 'CREATE_COMPLETE', stackId: STACK_ID, outcome: 'READY', polls: 2, waitedSeconds: 10, waitSeconds: 0 }));
   });
 
   it('the published FAILED empty change set is a no-op, not a failure', async () => {
@@ -70,9 +72,9 @@ describe('Get Change Set Creation Status', () => {
   it('a change set that never settles fails once the wait limit is spent', async () => {
     cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_IN_PROGRESS'));
 
-    const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), changeSet: changeSetState({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) }));
+    const error = await rejectionOf(handler({ deployment: deployment({ maxWaitSeconds: 60 }), changeSet: changeSetState({ polls: 0, waitedSeconds: 40, waitSeconds: 3 }), retryCount: 7 }));
 
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app had not finished when the deployment's budget of 60 seconds/);
+    expect(error.message).toMatch(/^Creating change set deploy-exec-1 on prod-app \(CREATE_IN_PROGRESS\) had not finished when the deployment's budget of 60 seconds/);
   });
 });

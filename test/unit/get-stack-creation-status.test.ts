@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-stack-creation-status/handler';
-import { StackCreateFailedError, StackOutcomeUnknownError } from '../../functions/shared/errors';
+import { StackCreateFailedError, StackOutcomeUnknownError, StillInProgressError } from '../../functions/shared/errors';
 import { STACK_ID, stack } from '../helpers/aws';
 import { commandsSent, deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from './helpers';
 
@@ -12,12 +12,13 @@ beforeEach(() => {
 });
 
 describe('Get Stack Creation Status', () => {
-  it('CREATE_IN_PROGRESS: not done, polled by stack id, the next wait backs off', async () => {
+  it('CREATE_IN_PROGRESS: not done, polled by stack id; StillInProgressError asks the retrier to poll again', async () => {
     cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
 
-    const next = await handler({ deployment: deployment(), result: operationResult({ polls: 1, waitedSeconds: 5, waitSeconds: 10 }) });
+    const error = await rejectionOf(handler({ deployment: deployment(), result: operationResult({ polls: 0, waitedSeconds: 0, waitSeconds: 5 }), retryCount: 1 }));
 
-    expect(next).toEqual(operationResult({ polls: 2, waitedSeconds: 15, waitSeconds: 20 }));
+    expect(error).toBeInstanceOf(StillInProgressError);
+    expect(error.message).toBe('Creating stack prod-app (CREATE_IN_PROGRESS): still running after 2 polls (10 s of the 3600 s budget spent).');
     expect(commandsSent(cfn)).toEqual(['DescribeStacks']);
   });
 
@@ -43,7 +44,7 @@ describe('Get Stack Creation Status', () => {
   it('a create still running when the budget is spent has an unknown outcome: it may still be changing', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
 
-    await expect(handler({ deployment: deployment({ maxWaitSeconds: 60 }), result: operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }) })).rejects.toBeInstanceOf(
+    await expect(handler({ deployment: deployment({ maxWaitSeconds: 60 }), result: operationResult({ polls: 0, waitedSeconds: 35, waitSeconds: 5 }), retryCount: 3 })).rejects.toBeInstanceOf(
       StackOutcomeUnknownError,
     );
   });

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/get-stack-update-status/handler';
-import { StackCreateFailedError, StackUpdateFailedError } from '../../functions/shared/errors';
+import { StackCreateFailedError, StackUpdateFailedError, StillInProgressError } from '../../functions/shared/errors';
 import { STACK_ID, stack } from '../helpers/aws';
 import { deployment, eventsPage, operationResult, rejectionOf, stackEvent, stackOwnEvent } from './helpers';
 
@@ -13,12 +13,23 @@ beforeEach(() => {
 });
 
 describe('Get Stack Update Status', () => {
-  it('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: still running, polled by stack id', async () => {
+  it('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: still running (StillInProgressError for the retrier), polled by stack id', async () => {
     cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')] });
 
-    const next = await handler({ deployment: deployment(), result: UPDATING });
+    const error = await rejectionOf(handler({ deployment: deployment(), result: UPDATING, retryCount: 4 }));
 
-    expect(next).toMatchObject({ action: 'UPDATE', done: false, status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', polls: 1, waitSeconds: 10 });
+    // The 5 s Wait, then retries after 5, 7.5, 11.25 and 16.875 s.
+    expect(error).toBeInstanceOf(StillInProgressError);
+    expect(error.message).toBe('Updating stack prod-app (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS): still running after 5 polls (45 s of the 3600 s budget spent).');
+  });
+
+  it('counts the polls and the waits its retrier made when the update is done', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+
+    const next = await handler({ deployment: deployment(), result: UPDATING, retryCount: 6 });
+
+    // 5 + (5 + 7.5 + 11.25 + 16.875 + 20 + 20) = 85.625 s, counted in whole seconds.
+    expect(next).toMatchObject({ done: true, polls: 7, waitedSeconds: 85, waitSeconds: 0 });
   });
 
   it('UPDATE_COMPLETE: done, UPDATED, with the outputs', async () => {

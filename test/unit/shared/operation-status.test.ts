@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_CREATION, STACK_UPDATE, pollStackOperation } from '../../../functions/shared/operation-status';
-import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError } from '../../../functions/shared/errors';
+import { AwsTransientError, StackCreateFailedError, StackOutcomeUnknownError, StackUpdateFailedError, StillInProgressError } from '../../../functions/shared/errors';
 import { STACK_ID, awsError, stack, stackMissing } from '../../helpers/aws';
 import { deployment, eventsPage, operationResult, publishedStack, rejectionOf, stackEvent, stackOwnEvent } from '../helpers';
 
@@ -16,12 +16,13 @@ beforeEach(() => {
 });
 
 describe('pollStackOperation: a create', () => {
-  it.each(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'REVIEW_IN_PROGRESS'])('%s is still running: it asks for the next, longer wait', async (status) => {
+  it.each(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'REVIEW_IN_PROGRESS'])('%s is still running: StillInProgressError, for the retrier to poll again', async (status) => {
     givenStack(stack(status));
 
-    const next = await pollStackOperation(deployment(), operationResult(), STACK_CREATION);
+    const error = await rejectionOf(pollStackOperation(deployment(), operationResult(), STACK_CREATION, 2));
 
-    expect(next).toEqual({ action: 'CREATE', stackId: STACK_ID, status, done: false, polls: 1, waitedSeconds: 5, waitSeconds: 10 });
+    expect(error).toBeInstanceOf(StillInProgressError);
+    expect(error.message).toBe(`Creating stack prod-app (${status}): still running after 3 polls (17 s of the 3600 s budget spent).`);
     expect(cfn.commandCalls(DescribeStacksCommand)[0].args[0].input).toEqual({ StackName: STACK_ID });
     expect(cfn.commandCalls(DescribeStackEventsCommand)).toHaveLength(0);
   });
@@ -80,11 +81,12 @@ describe('pollStackOperation: a create', () => {
   it('fails with DeadlineExceededError once the wait limit is spent', async () => {
     givenStack(stack('CREATE_IN_PROGRESS'));
 
-    const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 3, waitedSeconds: 35, waitSeconds: 25 }), STACK_CREATION));
+    // 35 s of earlier loops, the 5 s Wait, then retries after 5, 7.5 and 11.25 s: 63 s.
+    const error = await rejectionOf(pollStackOperation(deployment({ maxWaitSeconds: 60 }), operationResult({ polls: 0, waitedSeconds: 35, waitSeconds: 5 }), STACK_CREATION, 3));
 
     // CloudFormation accepted the create: a missed deadline leaves the outcome unknown, never "failed".
     expect(error).toBeInstanceOf(StackOutcomeUnknownError);
-    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the create, but its final status is not known\. Creating stack prod-app had not finished when the deployment's budget of 60 seconds \(maxWaitSeconds\) ran out \(4 polls\)\. Last known status: CREATE_IN_PROGRESS\. Look at the stack \(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/stackinfo\?stackId=arn/);
+    expect(error.message).toMatch(/^Stack prod-app may still be changing: CloudFormation accepted the create, but its final status is not known\. Creating stack prod-app \(CREATE_IN_PROGRESS\) had not finished when the deployment's budget of 60 seconds \(maxWaitSeconds\) ran out \(4 polls\)\. Last known status: CREATE_IN_PROGRESS\. Look at the stack \(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/stackinfo\?stackId=arn/);
   });
 
   it('fails when the stack is gone', async () => {
@@ -105,9 +107,10 @@ describe('pollStackOperation: an update', () => {
     async (status) => {
       givenStack(stack(status));
 
-      const next = await pollStackOperation(deployment(), updating(), STACK_UPDATE);
+      const error = await rejectionOf(pollStackOperation(deployment(), updating(), STACK_UPDATE));
 
-      expect(next).toMatchObject({ action: 'UPDATE', status, done: false, polls: 1 });
+      expect(error).toBeInstanceOf(StillInProgressError);
+      expect(error.message).toBe(`Updating stack prod-app (${status}): still running after 1 poll (5 s of the 3600 s budget spent).`);
     },
   );
 
@@ -152,17 +155,16 @@ describe('pollStackOperation: an update', () => {
 });
 
 describe('pollStackOperation: the outcome is the stack\'s, once CloudFormation accepted the operation', () => {
-  it('a throttled status read is polled again, not reported as a failure, and remembered until a read works', async () => {
+  it('a throttled status read is polled again (StillInProgressError naming the read error), not reported as a failure', async () => {
     cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).rejectsOnce(awsError('Throttling', 'Rate exceeded')).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
     const started = operationResult({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' });
 
-    const unread = await pollStackOperation(deployment(), started, STACK_UPDATE);
-    const read = await pollStackOperation(deployment(), unread, STACK_UPDATE);
+    const unread = await rejectionOf(pollStackOperation(deployment(), started, STACK_UPDATE, 0));
+    const read = await pollStackOperation(deployment(), started, STACK_UPDATE, 1);
 
-    expect(unread).toMatchObject({ done: false, status: 'UPDATE_IN_PROGRESS', polls: 1, waitSeconds: 10 });
-    expect(unread.lastReadError).toMatch(/DescribeStacks .* failed with Throttling/);
-    expect(read).toMatchObject({ done: true, status: 'UPDATE_COMPLETE', decision: 'UPDATED' });
-    expect(read).not.toHaveProperty('lastReadError');
+    expect(unread).toBeInstanceOf(StillInProgressError);
+    expect(unread.message).toMatch(/^Updating stack prod-app \(the last read of its status failed: CloudFormation DescribeStacks .* failed with Throttling.*\): still running after 1 poll/);
+    expect(read).toMatchObject({ done: true, status: 'UPDATE_COMPLETE', decision: 'UPDATED', polls: 2, waitedSeconds: 10, waitSeconds: 0 });
   });
 
   it('a status that cannot be read (access denied) is StackOutcomeUnknownError with the last known status, never a plain failure', async () => {

@@ -1,6 +1,6 @@
-import { finalPoll, firstPoll, nextPoll, spentSeconds } from '../../../functions/shared/polling';
-import { DeadlineExceededError } from '../../../functions/shared/errors';
-import { FIRST_POLL_WAIT_SECONDS, MAX_POLL_WAIT_SECONDS } from '../../../functions/shared/limits';
+import { attemptIndex, finalPoll, finishedPolling, firstPoll, nextPoll, retriedSeconds, retryDelaySeconds, spentSeconds, stillRunning } from '../../../functions/shared/polling';
+import { DeadlineExceededError, StillInProgressError } from '../../../functions/shared/errors';
+import { CHANGE_SET_POLL, FIRST_POLL_WAIT_SECONDS, MAX_POLL_WAIT_SECONDS, STACK_POLL } from '../../../functions/shared/limits';
 import type { PollState } from '../../../functions/shared/state';
 import { thrownBy } from '../helpers';
 
@@ -125,5 +125,42 @@ describe('one budget for the whole deployment', () => {
 describe('finalPoll', () => {
   it('counts the last poll and its wait, and asks for no more waiting', () => {
     expect(finalPoll({ polls: 3, waitedSeconds: 35, waitSeconds: 30 })).toEqual({ polls: 4, waitedSeconds: 65, waitSeconds: 0 });
+  });
+});
+
+describe('polling through a retrier (StillInProgressError)', () => {
+  it('backs off from 5 s by half again each time, to the 20 s cap, as Step Functions computes a retrier\'s delays', () => {
+    expect([1, 2, 3, 4, 5, 6, 50].map((n) => retryDelaySeconds(STACK_POLL, n))).toEqual([5, 7.5, 11.25, 16.875, 20, 20, 20]);
+    expect([1, 2, 3, 4, 5].map((n) => retryDelaySeconds(CHANGE_SET_POLL, n))).toEqual([2, 3, 4.5, 6.75, 10]);
+  });
+
+  it('counts the seconds waited before attempt n, in whole seconds', () => {
+    expect(retriedSeconds(STACK_POLL, 0)).toBe(0);
+    expect(retriedSeconds(STACK_POLL, 4)).toBe(40);
+    // After the ramp, one poll every 20 s: an hour is about 180 polls, not the 360 of a fixed 10 s.
+    expect(retriedSeconds(STACK_POLL, 180)).toBeGreaterThan(AN_HOUR - 100);
+  });
+
+  it('asks for another poll while the budget lasts, and says how much is spent', () => {
+    const started: PollState = { polls: 0, waitedSeconds: 30, waitSeconds: 5 };
+    const error = thrownBy(() => stillRunning(started, 2, STACK_POLL, { maxWaitSeconds: AN_HOUR }, WHAT));
+    expect(error).toBeInstanceOf(StillInProgressError);
+    expect(error.message).toBe('Creating stack prod-app: still running after 3 polls (47 s of the 3600 s budget spent).');
+  });
+
+  it('throws the deadline\'s error once the waits or the wall clock pass the budget', () => {
+    const started: PollState = { polls: 0, waitedSeconds: 30, waitSeconds: 5 };
+    expect(thrownBy(() => stillRunning(started, 3, STACK_POLL, { maxWaitSeconds: 60 }, WHAT))).toBeInstanceOf(StillInProgressError);
+    expect(thrownBy(() => stillRunning(started, 4, STACK_POLL, { maxWaitSeconds: 60 }, WHAT))).toBeInstanceOf(DeadlineExceededError);
+    const longAgo = new Date(Date.now() - 2 * AN_HOUR * 1000).toISOString();
+    expect(thrownBy(() => stillRunning(started, 0, STACK_POLL, { maxWaitSeconds: AN_HOUR, startedAt: longAgo }, WHAT))).toBeInstanceOf(DeadlineExceededError);
+  });
+
+  it('records the polls and the waits once the operation is done', () => {
+    expect(finishedPolling({ polls: 2, waitedSeconds: 30, waitSeconds: 3 }, 2, CHANGE_SET_POLL)).toEqual({ polls: 5, waitedSeconds: 38, waitSeconds: 0 });
+  });
+
+  it('takes a missing or malformed retry count for the first attempt', () => {
+    expect([undefined, -1, 1.5, '2', 3].map(attemptIndex)).toEqual([0, 0, 0, 0, 3]);
   });
 });
