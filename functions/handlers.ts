@@ -16,6 +16,7 @@ import { handler as executeChangeSet } from './execute-change-set/handler';
 import { handler as getStackUpdateStatus } from './get-stack-update-status/handler';
 import { handler as deleteChangeSet } from './delete-change-set/handler';
 import { handler as cleanUpChangeSet } from './clean-up-change-set/handler';
+import { handler as awaitStackEvent } from './await-stack-event/handler';
 
 /** A task Lambda's handler as the local engine calls it: the state's input in, its result out. */
 // The engine hands over parsed JSON; each handler validates its own event, so the parameter is `any` here only.
@@ -37,4 +38,5 @@ export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Get Stack Update Status': getStackUpdateStatus,
   'Delete Change Set': deleteChangeSet,
   'Clean Up Change Set': cleanUpChangeSet,
+  'Await Stack Event': awaitStackEvent,
 };

@@ -1,5 +1,9 @@
-import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,7 +15,8 @@ import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from '
 import { DeployFunction } from './deploy-function';
 import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
-import { CHANGE_SET_ACTIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
+import { AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
+import { STACK_STATUS_EVENT_PATTERN, STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
 
 /** Staged templates are only read while their stack operation starts; a week covers any retry. */
 export const DEFAULT_STAGED_TEMPLATE_EXPIRATION = Duration.days(7);
@@ -46,6 +51,11 @@ export interface OrchestratorStackProps extends StackProps {
    * @default true
    */
   readonly retainData?: boolean;
+  /**
+   * Event mode (default true): a wait table, a rule for CloudFormation's stack status change events
+   * and a completion function, so that deployments wait for their stack's event instead of polling.
+   */
+  readonly eventMode?: boolean;
 }
 
 /**
@@ -65,6 +75,8 @@ export class OrchestratorStack extends Stack {
   public readonly failedExecutionsAlarm: cloudwatch.Alarm;
   /** The roles that read pipeline artifacts: grant them read access to your pipeline's artifact bucket. */
   public readonly artifactReaderRoles: iam.IRole[];
+  /** Event mode's resources; absent with `eventMode: false`. */
+  public readonly stackEvents?: { table: dynamodb.Table; rule: events.Rule; completion: DeployFunction; deadLetters: sqs.Queue };
 
   constructor(scope: Construct, id: string, props: OrchestratorStackProps = {}) {
     super(scope, id, {
@@ -110,6 +122,26 @@ export class OrchestratorStack extends Stack {
     const changeSetArns = [this.formatArn({ service: 'cloudformation', resource: 'changeSet', resourceName: '*/*' })];
     const stagedTemplates = this.stagingBucket.arnForObjects(STAGED_TEMPLATE_KEY_PATTERN);
 
+    // Event mode: the table where waiting deployments leave their task tokens
+    const waitTable =
+      props.eventMode === false
+        ? undefined
+        : new dynamodb.Table(this, 'StackWaitTable', {
+            partitionKey: { name: 'stackId', type: dynamodb.AttributeType.STRING },
+            sortKey: { name: 'waiter', type: dynamodb.AttributeType.STRING },
+            billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+            timeToLiveAttribute: 'expiresAt',
+            encryption: dynamodb.TableEncryption.AWS_MANAGED,
+            // Task tokens of running deployments, hours old at most: nothing to restore.
+            removalPolicy: RemovalPolicy.DESTROY,
+          });
+    if (waitTable) {
+      Validations.of(waitTable).acknowledge({
+        id: 'AwsSolutions-DDB3',
+        reason: 'The table holds only the task tokens of deployments waiting now (expired by TTL); a point-in-time copy would restore tokens nobody can answer.',
+      });
+    }
+
     const states = taskStates();
     const unknown = Object.keys(TASK_PERMISSIONS).filter((name) => !states.some((state) => state.stateName === name));
     if (unknown.length > 0) throw new Error(`infra/task-permissions.ts names states that are not in the definition: ${unknown.join(', ')}`);
@@ -128,6 +160,7 @@ export class OrchestratorStack extends Stack {
         environment: {
           ...(permissions.stagesTemplates ? { TEMPLATE_STAGING_BUCKET: this.stagingBucket.bucketName } : {}),
           ...(permissions.knowsDefaultServiceRole ? { DEFAULT_CLOUDFORMATION_ROLE_ARN: this.serviceRole.roleArn } : {}),
+          ...(waitTable && (permissions.knowsWaitTable || permissions.awaitsStackEvents) ? { [STACK_WAIT_TABLE_ENV]: waitTable.tableName } : {}),
         },
         logRetention,
         removalPolicy,
@@ -138,6 +171,12 @@ export class OrchestratorStack extends Stack {
       definitionSubstitutions[state.substitutionKey] = task.function.functionArn;
     }
     this.taskFunctions = taskFunctions;
+    const awaiting = Object.entries(TASK_PERMISSIONS).filter(([, permissions]) => permissions.awaitsStackEvents).map(([name]) => taskFunctions[name]);
+    if (waitTable) {
+      for (const task of awaiting) {
+        task.role.addToPolicy(new iam.PolicyStatement({ actions: AWAIT_TABLE_ACTIONS.map((action) => `dynamodb:${action}`), resources: [waitTable.tableArn] }));
+      }
+    }
     this.artifactReaderRoles = artifactReaderRoles;
     (props.artifactStores ?? []).forEach((store, index) =>
       grantArtifactRead(this, `ArtifactStoreAccess${index + 1}`, store, artifactReaderRoles),
@@ -167,6 +206,15 @@ export class OrchestratorStack extends Stack {
       reason:
         'Added by CDK for state machine logging and X-Ray tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, logs:PutResourcePolicy, …) and xray:PutTraceSegments/GetSampling* support no resource-level permissions.',
     });
+
+    if (waitTable) {
+      // Not on the role's default policy: the function depends on that, and the state machine on the function.
+      new iam.Policy(this, 'AwaitStackEventTaskResponse', {
+        roles: awaiting.map((task) => task.role),
+        statements: [new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] })],
+      });
+      this.stackEvents = this.addStackEvents(waitTable, { stackArns, logRetention, removalPolicy });
+    }
 
     // The pipeline trigger
     this.trigger = new DeployFunction(this, 'Trigger', {
@@ -201,6 +249,48 @@ export class OrchestratorStack extends Stack {
       value: this.serviceRole.roleArn,
       description: 'The role CloudFormation assumes for the deployed stacks (the default cloudFormationRoleArn)',
     });
+  }
+
+  /** The status change rule and its target, the completion function, with a dead-letter queue for events it could not take. */
+  private addStackEvents(
+    table: dynamodb.Table,
+    options: { stackArns: string[]; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy },
+  ): NonNullable<OrchestratorStack['stackEvents']> {
+    const completion = new DeployFunction(this, 'CompleteStackWait', {
+      functionFolder: 'complete-stack-wait',
+      description: 'Safe deploy: answers the deployments waiting for a stack when its status change event comes',
+      environment: { [STACK_WAIT_TABLE_ENV]: table.tableName },
+      logRetention: options.logRetention,
+      removalPolicy: options.removalPolicy,
+    });
+    completion.role.addToPolicy(
+      new iam.PolicyStatement({ actions: COMPLETION_PERMISSIONS.cloudFormation.map((action) => `cloudformation:${action}`), resources: options.stackArns }),
+    );
+    acknowledgeWildcardResources(completion.role, options.stackArns, 'Stack ARNs end in an id CloudFormation generates; limited to this account and region (narrow with stackNamePatterns).');
+    completion.role.addToPolicy(new iam.PolicyStatement({ actions: COMPLETION_PERMISSIONS.dynamoDb.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+    completion.role.addToPolicy(
+      new iam.PolicyStatement({ actions: COMPLETION_PERMISSIONS.stepFunctions.map((action) => `states:${action}`), resources: [this.stateMachine.stateMachineArn] }),
+    );
+
+    const deadLetters = new sqs.Queue(this, 'StackEventDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the stack status change rule.',
+    });
+    const rule = new events.Rule(this, 'StackStatusChangeRule', {
+      description: 'CloudFormation stack status changes that end an operation, for the deployments waiting on them',
+      eventPattern: {
+        source: STACK_STATUS_EVENT_PATTERN.source,
+        detailType: STACK_STATUS_EVENT_PATTERN['detail-type'],
+        detail: STACK_STATUS_EVENT_PATTERN.detail,
+      },
+      targets: [new targets.LambdaFunction(completion.function, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: deadLetters })],
+    });
+    return { table, rule, completion, deadLetters };
   }
 
   private grantTaskPermissions(

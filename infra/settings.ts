@@ -12,6 +12,7 @@ import type { GitHubSource, SamplePipelineSettings } from './pipeline-stack';
  * | `artifactBuckets=name,name` | artifact buckets of your own pipelines, which the deployments read |
  * | `serviceRoleManagedPolicies=arn,arn` | managed policies for the CloudFormation service role, instead of the sample's policy |
  * | `stackNamePatterns=test-*,prod-*` | the stacks the deployer may touch (default: all) |
+ * | `eventMode=false` | no stack event resources (wait table, status change rule, completion function): deployments poll |
  * | `retainData=false` | delete buckets and log groups with the stacks (default: keep them) |
  */
 export interface Settings {
@@ -43,6 +44,7 @@ export function readSettings(app: App): Settings {
   const orchestrator: OrchestratorStackProps = {
     retainData,
     stackNamePatterns: list('stackNamePatterns'),
+    eventMode: flag('eventMode', true),
     artifactStores: list('artifactBuckets')?.map((bucketName) => ({ bucketName })),
     serviceRole: managedPolicyArns ? { managedPolicyArns } : undefined,
   };

@@ -36,6 +36,13 @@ export interface TaskPermissions {
   readonly passesServiceRole?: boolean;
   /** Is told the service role's ARN (DEFAULT_CLOUDFORMATION_ROLE_ARN), used when the input document names none. */
   readonly knowsDefaultServiceRole?: boolean;
+  /**
+   * Event mode's waiting task: records its token in the wait table (dynamodb:PutItem), may claim it
+   * back (dynamodb:DeleteItem) and answer it (states:SendTaskSuccess, SendTaskFailure). Sets STACK_WAIT_TABLE.
+   */
+  readonly awaitsStackEvents?: boolean;
+  /** Is told the wait table's name (STACK_WAIT_TABLE), which makes event mode the deployments' default. */
+  readonly knowsWaitTable?: boolean;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 30 seconds */
@@ -57,7 +64,7 @@ const ARTIFACT_READER = { memorySize: 1024, timeout: Duration.minutes(2) } as co
  * without iam:PassRole), so it is not granted PassRole.
  */
 export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
-  'Prepare Deployment': { cloudFormation: [], readsArtifacts: true, knowsDefaultServiceRole: true, ...ARTIFACT_READER },
+  'Prepare Deployment': { cloudFormation: [], readsArtifacts: true, knowsDefaultServiceRole: true, knowsWaitTable: true, ...ARTIFACT_READER },
   'Check Stack Existence': { cloudFormation: ['DescribeStacks', 'ListChangeSets'] },
   'Delete Failed Stack': { cloudFormation: ['DeleteStack', 'DescribeStacks'], passesServiceRole: true },
   'Get Failed Stack Deletion Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
@@ -77,7 +84,17 @@ export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
   'Get Stack Update Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
   'Delete Change Set': { cloudFormation: ['DeleteChangeSet'] },
   'Clean Up Change Set': { cloudFormation: ['DescribeChangeSet', 'DeleteChangeSet'] },
+  'Await Stack Event': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'], awaitsStackEvents: true },
 };
+
+/** The completion function (functions/complete-stack-wait): reads the stack, claims a wait, answers its token. */
+export const COMPLETION_PERMISSIONS = {
+  cloudFormation: ['DescribeStacks', 'DescribeStackEvents'],
+  dynamoDb: ['Query', 'DeleteItem'],
+  stepFunctions: ['SendTaskSuccess', 'SendTaskFailure'],
+} as const;
+/** What the waiting task does with the wait table. */
+export const AWAIT_TABLE_ACTIONS = ['PutItem', 'DeleteItem'] as const;
 
 /** Where staged templates go inside the staging bucket (functions/shared/template-source.ts). */
 export const STAGED_TEMPLATE_KEY_PATTERN = 'templates/*';

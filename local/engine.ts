@@ -1,6 +1,7 @@
 import './promise-polyfill';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { loadDefinitionText, substitute, placeholders } from '../statemachine/definition';
+import { LAMBDA_WAIT_FOR_TOKEN, loadDefinitionText, substitute, placeholders } from '../statemachine/definition';
+import type { TaskTokens } from './task-tokens';
 
 import type { TaskHandler } from '../functions/handlers';
 
@@ -24,6 +25,8 @@ export interface LocalExecutionOptions {
   retryMilliseconds?: number;
   /** Called with each history event as it happens (progress output). */
   onEvent?: (event: LocalEvent) => void;
+  /** Answers the `.waitForTaskToken` states (the sandbox's SendTaskSuccess); without it, reaching one is an error. */
+  taskTokens?: TaskTokens;
 }
 
 export interface LocalExecutionResult {
@@ -93,6 +96,29 @@ function withRetryCounts(handlers: Record<string, TaskHandler>, taskNames: strin
   );
 }
 
+/** What `$$.Task.Token` reads in the engine's fixed context; each attempt gets a real token in its place. */
+const TOKEN_PLACEHOLDER = 'local-task-token-placeholder';
+
+/**
+ * A `.waitForTaskToken` state as AWS runs it: the engine hands over the integration's parameters;
+ * the Lambda gets `Payload`, with a fresh token where `$$.Task.Token` was asked for and
+ * `$$.State.RetryCount` counting the attempts that timed out; the state ends when the token is
+ * answered. A Lambda error fails the state at once, as in AWS.
+ */
+function waitingForToken(handler: TaskHandler, state: string, executionArn: string, taskTokens: TaskTokens | undefined): TaskHandler {
+  let retries = 0;
+  return async (parameters: { Payload?: Record<string, unknown> }) => {
+    if (!taskTokens) throw new Error(`The state "${state}" waits for a task token, and this local run has no one to answer it (run it on the sandbox).`);
+    const { token, answered, previousTimedOut } = taskTokens.issue(executionArn, state);
+    retries = previousTimedOut ? retries + 1 : 0;
+    const payload = Object.fromEntries(
+      Object.entries(parameters.Payload ?? {}).map(([key, value]) => [key, value === TOKEN_PLACEHOLDER ? token : key === 'retryCount' ? retries : value]),
+    );
+    await handler(payload);
+    return answered;
+  };
+}
+
 /** Runs the state machine in-process with the given task handlers, to its end. */
 export async function runLocalExecution(input: unknown, options: LocalExecutionOptions): Promise<LocalExecutionResult> {
   const text = options.definitionText ?? loadDefinitionText();
@@ -103,6 +129,7 @@ export async function runLocalExecution(input: unknown, options: LocalExecutionO
   const taskNames = Object.entries(definition.States)
     .filter(([, state]) => state.Type === 'Task')
     .map(([name]) => name);
+  const waitingStates = new Set(taskNames.filter((name) => (definition.States[name] as { Resource?: string }).Resource === LAMBDA_WAIT_FOR_TOKEN));
   const missing = taskNames.filter((name) => !options.handlers[name]);
   if (missing.length) throw new Error(`No local handler for Task state(s): ${missing.join(', ')}`);
 
@@ -110,13 +137,17 @@ export async function runLocalExecution(input: unknown, options: LocalExecutionO
     .filter(([, state]) => state.Type === 'Wait')
     .map(([name]) => name);
 
-  const handlers = withRetryCounts(options.handlers, taskNames);
+  const counted = withRetryCounts(options.handlers, taskNames.filter((name) => !waitingStates.has(name)));
+  const handlers: Record<string, TaskHandler> = Object.fromEntries(
+    taskNames.map((name) => [name, waitingStates.has(name) ? waitingForToken(options.handlers[name], name, executionArn, options.taskTokens) : counted[name]]),
+  );
   const startDate = new Date();
   const machine = new StateMachine(definition);
   const execution = machine.run(input as never, {
     context: {
       Execution: { Id: executionArn, Name: options.executionName, StartTime: startDate.toISOString(), Input: input as never },
       State: { Name: '', EnteredTime: startDate.toISOString(), RetryCount: 0 },
+      Task: { Token: TOKEN_PLACEHOLDER },
     },
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(
@@ -150,6 +181,7 @@ export async function runLocalExecution(input: unknown, options: LocalExecutionO
     status = name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
   }
   await collecting;
+  options.taskTokens?.closeExecution(executionArn);
 
   const failed = events.find((event) => event.type === 'ExecutionFailed') as { Error?: string; Cause?: unknown } | undefined;
   return {

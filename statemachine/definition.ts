@@ -29,7 +29,15 @@ export interface TaskStateInfo {
   functionFolder: string;
   /** The `${...}` placeholder in `Resource` that `DefinitionSubstitutions` fills with the Lambda ARN. */
   substitutionKey: string;
+  /**
+   * The state invokes its Lambda through the `lambda:invoke.waitForTaskToken` integration: the
+   * Lambda gets `Parameters.Payload`, and the state ends when someone answers its task token.
+   */
+  waitsForTaskToken: boolean;
 }
+
+/** The one service integration the definition uses besides plain Lambda ARNs. */
+export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 
@@ -53,9 +61,15 @@ export function taskStates(definition: AslDefinition = loadDefinition()): TaskSt
   return Object.entries(definition.States)
     .filter(([, state]) => state.Type === 'Task')
     .map(([stateName, state]) => {
-      const match = /^\$\{([A-Za-z0-9_]+)\}$/.exec(state.Resource ?? '');
-      if (!match) throw new Error(`Task state "${stateName}" must have a \${...} placeholder as its Resource, not ${state.Resource}`);
-      return { stateName, functionFolder: toKebabCase(stateName), substitutionKey: match[1] };
+      const waitsForTaskToken = state.Resource === LAMBDA_WAIT_FOR_TOKEN;
+      const functionRef = waitsForTaskToken ? (state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName : state.Resource;
+      const match = /^\$\{([A-Za-z0-9_]+)\}$/.exec(typeof functionRef === 'string' ? functionRef : '');
+      if (!match) {
+        throw new Error(
+          `Task state "${stateName}" must name its Lambda by a \${...} placeholder: as its Resource, or as Parameters.FunctionName of ${LAMBDA_WAIT_FOR_TOKEN}; not ${String(functionRef)}`,
+        );
+      }
+      return { stateName, functionFolder: toKebabCase(stateName), substitutionKey: match[1], waitsForTaskToken };
     });
 }
 

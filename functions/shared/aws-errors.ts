@@ -11,6 +11,7 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
   'SlowDown',
   'ServiceUnavailable',
   'ServiceUnavailableException',

@@ -16,6 +16,8 @@ const namePart = z
 
 const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
 
+export const WAIT_MODES = ['event', 'poll'] as const;
+
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 const policyEntry = z.string({ error: 'must be a string' }).superRefine((entry, context) => {
@@ -88,6 +90,11 @@ export const DeploymentInputSchema = z.strictObject({
     .optional(),
   /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
   onBusy: z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' }).optional(),
+  /**
+   * How the deployment waits for a stack create or update: `event` (CloudFormation's status change
+   * events wake it; the default where the orchestrator was deployed with them) or `poll`.
+   */
+  waitMode: z.enum(WAIT_MODES, { error: 'must be "event" or "poll"' }).optional(),
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 

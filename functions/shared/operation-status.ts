@@ -17,14 +17,55 @@ export interface OperationKind {
   failureAdvice: (stackName: string, status: string) => string;
 }
 
+/** Where a create or update stands after one read of its stack. */
+export type OperationCheck =
+  | { state: 'RUNNING'; status: string; readError?: string }
+  | { state: 'DONE'; result: OperationResult };
+
 /**
- * One poll of a running create or update: still running → StillInProgressError, for the task's
- * retrier to poll again (`retryCount` is `$$.State.RetryCount`); done → the decision and the
- * stack's outputs; failed → the first failing resource and its reason.
- *
- * CloudFormation has accepted the operation by now, so the stack's own status is the outcome: a
- * read that fails transiently is polled again, until the deployment's budget runs out; anything
- * that leaves the outcome unknown is a StackOutcomeUnknownError, never a plain failure.
+ * One read of a create or update CloudFormation has accepted: running (or unreadable for now);
+ * done, with the decision and the stack's outputs; or failed, thrown as the operation's error with
+ * the first failing resource and its reason. The stack's own status is the outcome: a read that
+ * fails transiently is "running" (read again later); anything that leaves the outcome unknown is
+ * a StackOutcomeUnknownError, never a plain failure.
+ */
+export async function checkStackOperation(deployment: Deployment, previous: OperationResult, kind: OperationKind): Promise<OperationCheck> {
+  const what = kind.describe(deployment.stackName);
+  let stack: Stack | undefined;
+  try {
+    stack = await describeStack(previous.stackId);
+  } catch (error) {
+    if (!(error instanceof AwsTransientError)) throw outcomeUnknownError(deployment, previous, `Its status could not be read: ${(error as Error).message}`);
+    return { state: 'RUNNING', status: previous.status, readError: error.message };
+  }
+  if (!stack) throw kind.fail(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
+  const status = stack.StackStatus ?? 'UNKNOWN';
+  const outcome = operationOutcome(status, kind.successStatuses);
+  if (outcome === 'RUNNING') return { state: 'RUNNING', status };
+  if (outcome === 'SUCCEEDED') {
+    const outputs = stackOutputs(stack);
+    const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
+    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
+    return {
+      state: 'DONE',
+      result: {
+        ...previous,
+        status,
+        done: true,
+        decision: kind.decision,
+        outputs,
+        ...(warnings.length ? { warnings } : {}),
+        summary: warnings.length ? `${summary} Warning: the update's clean-up left ${warnings.length} old resource(s) behind: ${warnings.join('; ')}` : summary,
+      },
+    };
+  }
+  throw kind.fail(failureMessage(what, status, await firstFailureIfReadable(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+}
+
+/**
+ * One poll of a running create or update, in polling mode: still running → StillInProgressError,
+ * for the task's retrier to poll again (`retryCount` is `$$.State.RetryCount`), or the deadline's
+ * StackOutcomeUnknownError; done → the result; failed → the operation's error.
  */
 export async function pollStackOperation(
   deployment: Deployment,
@@ -32,35 +73,18 @@ export async function pollStackOperation(
   kind: OperationKind,
   retryCount = 0,
 ): Promise<OperationResult> {
-  const what = kind.describe(deployment.stackName);
-  const outcomeUnknown = (message: string) => new StackOutcomeUnknownError(outcomeUnknownMessage(deployment, previous, message));
-  let stack: Stack | undefined;
-  try {
-    stack = await describeStack(previous.stackId);
-  } catch (error) {
-    if (!(error instanceof AwsTransientError)) throw outcomeUnknown(`Its status could not be read: ${(error as Error).message}`);
-    stillRunning(previous, retryCount, STACK_POLL, deployment, `${what} (the last read of its status failed: ${error.message})`, outcomeUnknown);
+  const check = await checkStackOperation(deployment, previous, kind);
+  if (check.state === 'RUNNING') {
+    const what = kind.describe(deployment.stackName);
+    const now = check.readError ? `${what} (the last read of its status failed: ${check.readError})` : `${what} (${check.status})`;
+    stillRunning(previous, retryCount, STACK_POLL, deployment, now, (message) => outcomeUnknownError(deployment, { ...previous, status: check.status }, message));
   }
-  if (!stack) throw kind.fail(`${what}: the stack ${previous.stackId} no longer exists; someone deleted it while the deployment ran.`);
-  const status = stack.StackStatus ?? 'UNKNOWN';
-  const outcome = operationOutcome(status, kind.successStatuses);
-  if (outcome === 'RUNNING') stillRunning(previous, retryCount, STACK_POLL, deployment, `${what} (${status})`, outcomeUnknown);
-  if (outcome === 'SUCCEEDED') {
-    const outputs = stackOutputs(stack);
-    const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
-    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
-    return {
-      ...previous,
-      ...finishedPolling(previous, retryCount, STACK_POLL),
-      status,
-      done: true,
-      decision: kind.decision,
-      outputs,
-      ...(warnings.length ? { warnings } : {}),
-      summary: warnings.length ? `${summary} Warning: the update's clean-up left ${warnings.length} old resource(s) behind: ${warnings.join('; ')}` : summary,
-    };
-  }
-  throw kind.fail(failureMessage(what, status, await firstFailureIfReadable(previous.stackId), stack, kind.failureAdvice(deployment.stackName, status)));
+  return { ...check.result, ...finishedPolling(previous, retryCount, STACK_POLL) };
+}
+
+/** The operation's kind from the result of the task that started it: a CREATE change set ends like a create. */
+export function operationKindOf(result: OperationResult): OperationKind {
+  return result.action === 'CREATE' ? STACK_CREATION : STACK_UPDATE;
 }
 
 /** The update is done either way: events that cannot be read cost only the warnings. */
@@ -81,11 +105,13 @@ async function firstFailureIfReadable(stackId: string): Promise<FailureEvent | u
   }
 }
 
-function outcomeUnknownMessage(deployment: Deployment, previous: OperationResult, why: string): string {
-  return (
+/** The stack may still be changing: CloudFormation accepted the operation, and its end is not known. */
+export function outcomeUnknownError(deployment: Deployment, previous: OperationResult, why: string): StackOutcomeUnknownError {
+  return new StackOutcomeUnknownError(
+
     `Stack ${deployment.stackName} may still be changing: CloudFormation accepted the ${previous.action === 'CREATE' ? 'create' : 'update'}, ` +
     `but its final status is not known. ${why} Last known status: ${previous.status}. ` +
-    `Look at ${withLink('the stack', stackConsoleUrl(previous.stackId))} in the CloudFormation console before deploying again.`
+    `Look at ${withLink('the stack', stackConsoleUrl(previous.stackId))} in the CloudFormation console before deploying again.`,
   );
 }
 

@@ -3,7 +3,8 @@ import { normaliseEntryPath } from './artifact';
 import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
-import type { Deployment, Parameter } from './state';
+import type { Deployment, Parameter, WaitMode } from './state';
+import { STACK_WAIT_TABLE_ENV } from './stack-events';
 import type { CloudFormationTemplate } from './template';
 
 /** The environment variable naming the CloudFormation service role used when the input names none. */
@@ -54,6 +55,7 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     maxWaitSeconds,
     ...deadlineFields(startedAt, maxWaitSeconds),
     onBusy: input.onBusy ?? DEFAULTS.onBusy,
+    waitMode: waitModeFor(input.waitMode),
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),
   };
@@ -66,6 +68,21 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
 export async function prepareDeployment(rawInput: unknown, executionName: string, startedAt?: string, runningArn?: string): Promise<Deployment> {
   const validated = validateInput(rawInput, runningArn);
   return buildDeployment(validated, await loadTemplate(validated.source), executionName, startedAt);
+}
+
+/**
+ * Event mode needs the wait table and the status change rule of the orchestrator's stack, which
+ * name the table in the task functions' environment; without them a deployment polls. Asking for
+ * events where there are none is refused before anything is touched.
+ */
+function waitModeFor(asked: WaitMode | undefined): WaitMode {
+  const eventsAvailable = Boolean(process.env[STACK_WAIT_TABLE_ENV]);
+  if (asked === 'event' && !eventsAvailable) {
+    throw new InvalidInputError(
+      `waitMode is "event", but this orchestrator has no stack event wait table (${STACK_WAIT_TABLE_ENV} is not set): deploy the orchestrator stack with its event resources, or set "waitMode": "poll".`,
+    );
+  }
+  return asked ?? (eventsAvailable ? 'event' : 'poll');
 }
 
 /** The deployment's start and deadline, when the execution's start time is known and readable. */

@@ -38,6 +38,8 @@ export interface TemplateSummary {
   configurationSha256?: string;
 }
 
+export type WaitMode = 'event' | 'poll';
+
 export interface Deployment {
   environmentName: string;
   /** The CloudFormation stack: `<environmentName>-<stackName>`. */
@@ -60,6 +62,8 @@ export interface Deployment {
   deadline?: string;
   /** What to do when another deployment holds the stack: fail at once, or wait for it within the budget. */
   onBusy: OnBusy;
+  /** `event`: the state machine waits for the stack's status change event; `poll`: it polls DescribeStacks. */
+  waitMode: WaitMode;
   /** Derived from the execution name, so a retried task finds the change set it already made. */
   changeSetName: string;
   /** Derived from the execution name: CloudFormation treats a repeated create with it as the same request. */

@@ -1,5 +1,5 @@
 /** Services the sandbox stands in for, by the names AWS uses for them. */
-export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline';
+export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline' | 'DynamoDB';
 
 /** One API call as the sandbox saw it: what was asked, and what was answered or thrown. */
 export interface RecordedCall {
@@ -21,6 +21,7 @@ export const MUTATING_OPERATIONS: Readonly<Record<ServiceName, readonly string[]
   S3: ['PutObject', 'DeleteObject'],
   StepFunctions: ['StartExecution', 'StopExecution'],
   CodePipeline: ['PutJobSuccessResult', 'PutJobFailureResult'],
+  DynamoDB: ['PutItem', 'DeleteItem'],
 };
 
 export interface CallFilter {

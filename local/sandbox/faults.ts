@@ -50,6 +50,12 @@ export const THROTTLING_ERRORS: Readonly<Record<ServiceName, AwsErrorSpec>> = {
   S3: { name: 'SlowDown', message: 'Please reduce your request rate.', httpStatusCode: 503, members: { Code: 'SlowDown' } },
   StepFunctions: { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 },
   CodePipeline: { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 },
+  // DynamoDB's throttling of a table or an account's request rate.
+  DynamoDB: {
+    name: 'ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    httpStatusCode: 400,
+  },
 };
 
 interface ActiveRule extends FaultRule {

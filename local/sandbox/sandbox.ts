@@ -2,6 +2,9 @@ import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/c
 import { CodePipelineClient, CodePipelineServiceException } from '@aws-sdk/client-codepipeline';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { DynamoDbSandbox } from './dynamodb/service';
+import { EventBus } from './events/bus';
 import { AwsFailureSignal, buildAwsError, responseMetadata, type ExceptionClass } from './aws-errors';
 import { CallLog, copyInput, type ServiceName } from './calls';
 import { VirtualClock } from './clock';
@@ -34,7 +37,12 @@ const BASE_EXCEPTIONS: Record<ServiceName, ExceptionClass> = {
   S3: S3ServiceException as unknown as ExceptionClass,
   StepFunctions: SFNServiceException as unknown as ExceptionClass,
   CodePipeline: CodePipelineServiceException as unknown as ExceptionClass,
+  DynamoDB: DynamoDBServiceException as unknown as ExceptionClass,
 };
+
+/** CloudFormation's stack status events, as the sandbox's CloudFormation puts them on the bus. */
+const STACK_STATUS_SOURCE = 'aws.cloudformation';
+const STACK_STATUS_DETAIL_TYPE = 'CloudFormation Stack Status Change';
 
 /**
  * The offline sandbox of the AWS APIs this project calls. It is installed at the SDK boundary
@@ -52,9 +60,14 @@ export class Sandbox {
   readonly cloudFormation: CloudFormationSandbox;
   readonly stepFunctions: StepFunctionsSandbox;
   readonly codePipeline: CodePipelineSandbox;
+  readonly dynamoDb = new DynamoDbSandbox();
+  readonly events: EventBus;
 
   private readonly interceptor: Interceptor;
   private savedEnv: Record<string, string | undefined> | undefined;
+  /** The last status each stack was seen in, to put a status change event on the bus when it moves. */
+  private readonly seenStatuses = new Map<string, string>();
+  private driver: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SandboxOptions = {}) {
     this.random = new SeededRandom(options.seed ?? DEFAULT_SEED);
@@ -68,11 +81,13 @@ export class Sandbox {
     Object.assign(this.cloudFormation.options, options.cloudFormation ?? {});
     this.stepFunctions = new StepFunctionsSandbox({ clock: this.clock, random: this.random }, options.stepFunctions);
     this.codePipeline = new CodePipelineSandbox({ clock: this.clock, random: this.random });
+    this.events = new EventBus({ clock: this.clock, random: this.random });
     const bindings: ServiceBinding[] = [
       { service: 'CloudFormation', clientClass: CloudFormationClient, routes: this.cloudFormation.routes() },
       { service: 'S3', clientClass: S3Client, routes: this.s3.routes() },
       { service: 'StepFunctions', clientClass: SFNClient, routes: this.stepFunctions.routes() },
       { service: 'CodePipeline', clientClass: CodePipelineClient, routes: this.codePipeline.routes() },
+      { service: 'DynamoDB', clientClass: DynamoDBClient, routes: this.dynamoDb.routes() },
     ];
     this.interceptor = new Interceptor(bindings, (binding, matched, command) => this.dispatch(binding.service as ServiceName, matched, command));
   }
@@ -88,6 +103,7 @@ export class Sandbox {
 
   /** Takes the sandbox away again and restores the environment variables it set. */
   restore(): void {
+    this.stopStackDriver();
     this.interceptor.restore();
     for (const [key, value] of Object.entries(this.savedEnv ?? {})) {
       if (value === undefined) delete process.env[key];
@@ -103,7 +119,44 @@ export class Sandbox {
    */
   async close(): Promise<void> {
     await this.stepFunctions.idle();
+    await this.events.idle();
     this.restore();
+  }
+
+  /**
+   * Lets stack operations run on their own, one step every `intervalMilliseconds` of real time, as
+   * they do in AWS whether or not anyone polls; each status change goes on the bus. Event mode
+   * needs it: nobody polls DescribeStacks while a deployment waits for an event.
+   */
+  startStackDriver(intervalMilliseconds = 1): void {
+    this.stopStackDriver();
+    const tick = (): void => {
+      if (this.cloudFormation.progress()) this.putStackStatusEvents();
+      this.driver = setTimeout(tick, intervalMilliseconds);
+      this.driver.unref();
+    };
+    this.driver = setTimeout(tick, intervalMilliseconds);
+    this.driver.unref();
+  }
+
+  stopStackDriver(): void {
+    if (this.driver) clearTimeout(this.driver);
+    this.driver = undefined;
+  }
+
+  /** A "CloudFormation Stack Status Change" event for each stack whose status moved since the last look. */
+  private putStackStatusEvents(): void {
+    if (!this.events.hasRules()) return;
+    for (const stack of this.cloudFormation.allStacks()) {
+      if (this.seenStatuses.get(stack.stackId) === stack.status) continue;
+      this.seenStatuses.set(stack.stackId, stack.status);
+      this.events.put(
+        STACK_STATUS_SOURCE,
+        STACK_STATUS_DETAIL_TYPE,
+        { 'stack-id': stack.stackId, 'status-details': { status: stack.status, 'status-reason': stack.statusReason ?? '' } },
+        [stack.stackId],
+      );
+    }
   }
 
   /** Sets or changes an environment variable for as long as the sandbox is installed. */
@@ -164,6 +217,7 @@ export class Sandbox {
       call.error = { name: 'SandboxError', message: error instanceof Error ? error.message : String(error), injected: false };
       throw error;
     }
+    if (service === 'CloudFormation') this.putStackStatusEvents();
     // The service did the work; only its answer is lost.
     if (injected) fail(injected);
     return { ...output, $metadata: responseMetadata(200, requestId) };

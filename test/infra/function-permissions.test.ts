@@ -8,8 +8,8 @@ import { actionsOf, ROOT, roleStatements, synthesize, type Synthesized } from '.
 
 /** The IAM service prefix of each SDK client package, where it differs from the package's name. */
 const IAM_PREFIX: Record<string, string> = { sfn: 'states' };
-/** Commands the SDK sends on its own, never the handlers' calls: S3 Express sessions. */
-const SDK_INTERNAL = new Set(['s3:CreateSession']);
+/** Commands the SDK sends on its own, never the handlers' calls: S3 Express sessions, DynamoDB endpoint discovery. */
+const SDK_INTERNAL = new Set(['s3:CreateSession', 'dynamodb:DescribeEndpoints']);
 /**
  * Calls made with the job's own temporary artifactCredentials, which CodePipeline scopes to the
  * action's artifacts, not with the function's role: the trigger writes the decision record to the
@@ -63,7 +63,11 @@ function neededActions({ commands, text }: Bundle): string[] {
   return [...needed].sort();
 }
 
-const FUNCTIONS = [...taskStates().map((state) => ({ name: state.stateName, folder: state.functionFolder })), { name: 'trigger', folder: 'trigger' }];
+const FUNCTIONS = [
+  ...taskStates().map((state) => ({ name: state.stateName, folder: state.functionFolder })),
+  { name: 'trigger', folder: 'trigger' },
+  { name: 'complete-stack-wait', folder: 'complete-stack-wait' },
+];
 
 let synthesized: Synthesized;
 const bundles = new Map<string, Bundle>();
@@ -77,7 +81,8 @@ afterAll(() => synthesized.cleanup());
 
 function grantedActions(name: string): string[] {
   const { orchestrator, orchestratorTemplate } = synthesized;
-  const deployFunction: DeployFunction = name === 'trigger' ? orchestrator.trigger : orchestrator.taskFunctions[name];
+  const deployFunction: DeployFunction =
+    name === 'trigger' ? orchestrator.trigger : name === 'complete-stack-wait' ? (orchestrator.stackEvents?.completion as DeployFunction) : orchestrator.taskFunctions[name];
   const roleId = orchestrator.getLogicalId(deployFunction.role.node.defaultChild as CfnResource);
   const granted = new Set(roleStatements(orchestratorTemplate, roleId).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')));
   if (orchestrator.artifactReaderRoles.includes(deployFunction.role)) ARTIFACT_READ.forEach((action) => granted.add(action));

@@ -5,6 +5,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { loadDefinitionText, placeholders, taskStates } from '../../statemachine/definition';
 import { actionsOf, allStatements, render, resourcesOf, roleStatements, synthesize, type Synthesized } from './synth';
+import type { DeployFunction } from '../../infra/deploy-function';
+import { STACK_STATUS_EVENT_PATTERN } from '../../functions/shared/stack-events';
 
 const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const STACKS = 'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/*/*';
@@ -37,6 +39,22 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'Get Stack Update Status': ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
   'Delete Change Set': ['cloudformation:DeleteChangeSet'],
   'Clean Up Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet'],
+  'Await Stack Event': [
+    'cloudformation:DescribeStackEvents',
+    'cloudformation:DescribeStacks',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'states:SendTaskFailure',
+    'states:SendTaskSuccess',
+  ],
+  'complete-stack-wait': [
+    'cloudformation:DescribeStackEvents',
+    'cloudformation:DescribeStacks',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+    'states:SendTaskFailure',
+    'states:SendTaskSuccess',
+  ],
   trigger: [
     'codepipeline:PutJobFailureResult',
     'codepipeline:PutJobSuccessResult',
@@ -63,21 +81,23 @@ function logicalId(construct: { node: { defaultChild?: unknown } }): string {
 }
 
 function roleOf(name: string) {
-  const deployFunction = name === 'trigger' ? synthesized.orchestrator.trigger : synthesized.orchestrator.taskFunctions[name];
+  const { orchestrator } = synthesized;
+  const deployFunction =
+    name === 'trigger' ? orchestrator.trigger : name === 'complete-stack-wait' ? (orchestrator.stackEvents?.completion as DeployFunction) : orchestrator.taskFunctions[name];
   return { deployFunction, roleId: logicalId(deployFunction.role) };
 }
 
 describe('Lambda functions', () => {
-  test('one per task state and the trigger: Node.js 24 on arm64, each with its own role and log group', () => {
+  test('one per task state, the trigger and the completion function: Node.js 24 on arm64, each with its own role and log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(taskStates().length + 1);
+    expect(Object.keys(functions)).toHaveLength(taskStates().length + 2);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     const roles = new Set(Object.values(functions).map((fn) => JSON.stringify(fn.Properties.Role)));
-    expect(roles.size).toBe(taskStates().length + 1);
+    expect(roles.size).toBe(taskStates().length + 2);
   });
 
   test('each task Lambda bundles functions/<state-in-kebab-case>/handler.ts', () => {
@@ -251,8 +271,66 @@ describe('the state machine', () => {
 
   test('log groups for the state machine and every Lambda, kept three months', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(taskStates().length + 2);
+    expect(logGroups).toHaveLength(taskStates().length + 3);
     for (const logGroup of logGroups) expect(logGroup.Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe('event mode', () => {
+  test('a wait table keyed by stack and execution, expiring its records by TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'stackId', KeyType: 'HASH' },
+        { AttributeName: 'waiter', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  test('a rule on the stack status changes that end an operation, invoking the completion function, with a dead-letter queue', () => {
+    const table = { Ref: logicalId(synthesized.orchestrator.stackEvents?.table as never) };
+    const completion = synthesized.orchestrator.stackEvents?.completion as DeployFunction;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: STACK_STATUS_EVENT_PATTERN,
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(completion.function), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(synthesized.orchestrator.stackEvents?.deadLetters as never), 'Arn'] } },
+        }),
+      ],
+    });
+    expect(STACK_STATUS_EVENT_PATTERN.detail['status-details'].status.some((status) => status.endsWith('_IN_PROGRESS'))).toBe(false);
+    const env = (fn: DeployFunction) => (stack.resolve((fn.function.node.defaultChild as CfnFunction).environment) as { variables: Record<string, unknown> }).variables;
+    expect(env(completion).STACK_WAIT_TABLE).toEqual(table);
+    expect(env(synthesized.orchestrator.taskFunctions['Await Stack Event']).STACK_WAIT_TABLE).toEqual(table);
+    // Prepare Deployment is told the table, so that deployments default to event mode.
+    expect(env(synthesized.orchestrator.taskFunctions['Prepare Deployment']).STACK_WAIT_TABLE).toEqual(table);
+  });
+
+  test('task tokens are answered only for this state machine\'s executions', () => {
+    const answering = allStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('states:SendTask')));
+    expect(answering.length).toBe(2);
+    for (const { statement } of answering) {
+      expect(actionsOf(statement).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+      expect(resourcesOf(statement)).toEqual([{ Ref: logicalId(synthesized.orchestrator.stateMachine) }]);
+    }
+  });
+
+  test('eventMode: false leaves out the table, the rule and the completion function: deployments poll', () => {
+    const polling = synthesize({ eventMode: 'false' });
+    try {
+      const pollingTemplate = polling.orchestratorTemplate;
+      pollingTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
+      pollingTemplate.resourceCountIs('AWS::Events::Rule', 0);
+      expect(polling.orchestrator.stackEvents).toBeUndefined();
+      const prepare = polling.orchestrator.taskFunctions['Prepare Deployment'].function.node.defaultChild as CfnFunction;
+      expect(JSON.stringify(polling.orchestrator.resolve(prepare.environment))).not.toContain('STACK_WAIT_TABLE');
+    } finally {
+      polling.cleanup();
+    }
   });
 });
 
@@ -305,6 +383,7 @@ describe('the stack', () => {
     for (const [logicalIdOfResource, resource] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
       for (const property of nameProperties) {
         if (property === 'PolicyName' && resource.Type === 'AWS::IAM::Policy') continue; // an inline policy's name is not a resource name
+        if (property === 'FunctionName' && resource.Type === 'AWS::Lambda::Permission') continue; // names the function it lets EventBridge invoke
         expect({ logicalIdOfResource, [property]: resource.Properties?.[property] }).toEqual({ logicalIdOfResource, [property]: undefined });
       }
     }

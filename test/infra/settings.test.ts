@@ -10,8 +10,13 @@ function settings(context: Record<string, unknown>) {
 describe('the app\'s context', () => {
   test('by default: the orchestrator alone, keeping its data, with the sample service role policy', () => {
     expect(settings({})).toEqual({
-      orchestrator: { retainData: true, stackNamePatterns: undefined, artifactStores: undefined, serviceRole: undefined },
+      orchestrator: { retainData: true, stackNamePatterns: undefined, eventMode: true, artifactStores: undefined, serviceRole: undefined },
     });
+  });
+
+  test('eventMode=false leaves event mode out (deployments poll)', () => {
+    expect(settings({ eventMode: 'false' }).orchestrator.eventMode).toBe(false);
+    expect(() => settings({ eventMode: 'no' })).toThrow(/eventMode must be true or false/);
   });
 
   test('samplePipeline=true adds the sample pipeline, with an S3 source', () => {
@@ -39,6 +44,7 @@ describe('the app\'s context', () => {
     expect(orchestrator).toEqual({
       retainData: false,
       stackNamePatterns: ['test-*', 'prod-*'],
+      eventMode: true,
       artifactStores: [{ bucketName: 'pipeline-artifacts-a' }, { bucketName: 'pipeline-artifacts-b' }],
       serviceRole: { managedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] },
     });

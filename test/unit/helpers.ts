@@ -49,6 +49,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     safetyPolicy: defaultSafetyPolicy(),
     maxWaitSeconds: 3600,
     onBusy: 'fail',
+    waitMode: 'poll',
     changeSetName: CHANGE_SET_NAME,
     clientRequestToken: CHANGE_SET_NAME,
     ...overrides,

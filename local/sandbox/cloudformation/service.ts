@@ -273,6 +273,16 @@ export class CloudFormationSandbox {
 
   // ---- Internals ----------------------------------------------------------------------------
 
+  /**
+   * One step of every running stack operation, as time passing would make without anyone polling
+   * (what event mode relies on). Returns whether any stack was still changing.
+   */
+  progress(): boolean {
+    const running = [...this.stacksById.values()].filter((stack) => stack.operation);
+    running.forEach((stack) => this.advance(stack));
+    return running.length > 0;
+  }
+
   private live(stackName: string): SandboxStack | undefined {
     const id = this.liveByName.get(stackName);
     return id ? this.stacksById.get(id) : undefined;

@@ -25,7 +25,7 @@ const ResourceFailureSchema = z.strictObject({
 });
 
 const FaultSchema = z.strictObject({
-  service: z.enum(['CloudFormation', 'S3', 'StepFunctions', 'CodePipeline']),
+  service: z.enum(['CloudFormation', 'S3', 'StepFunctions', 'CodePipeline', 'DynamoDB']),
   operation: z.string().min(1),
   kind: z.enum(['throttle', 'error']),
   error: z.strictObject({ name: z.string(), message: z.string(), httpStatusCode: z.number().int() }).optional(),
@@ -75,6 +75,13 @@ export const ScenarioFileSchema = z.strictObject({
       stackEventsPageSize: z.number().int().positive().optional(),
       delayPolls: z.number().int().nonnegative().optional(),
       runningDescribes: z.number().int().nonnegative().optional(),
+      /**
+       * The account has event mode, as the CDK app deploys it: the wait table, the stack status
+       * change rule and its completion function; stack operations run on their own.
+       */
+      stackEvents: z.boolean().optional(),
+      /** With stackEvents: real milliseconds before each event is delivered (EventBridge's delay). */
+      eventDelayMilliseconds: z.number().int().nonnegative().optional(),
     })
     .optional(),
   expect: ExpectSchema,

@@ -7,6 +7,7 @@ import type { StateMachineRegistration } from '../stepfunctions/service';
 import type { Scenario } from './format';
 import type { Inspection } from '../../../functions/shared/state';
 import { inspectionFromEvents } from '../../inspection-events';
+import { enableEventMode } from '../../event-mode';
 
 /** The state machine's name in the sandbox, and the staging bucket every scenario has. */
 export const STATE_MACHINE_NAME = 'deploy-orchestrator';
@@ -98,6 +99,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   options.prepare?.(sandbox);
   sandbox.install();
   sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
+  if (scenario.sandbox?.stackEvents) {
+    sandbox.events.options.delayMilliseconds = scenario.sandbox.eventDelayMilliseconds ?? 0;
+    enableEventMode(sandbox);
+  }
   try {
     let pipeline: PipelineJobResult | undefined;
     let executionArn: string;

@@ -1,11 +1,18 @@
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  InvalidOutput,
   type DescribeExecutionCommandOutput,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { runLocalExecution, type LocalEvent, type LocalExecutionResult, type TaskHandler } from '../../engine';
+import { TaskTokens, TokenAnswerRefused } from '../../task-tokens';
+import { jsonProtocolError } from '../aws-errors';
 import { toKebabCase } from '../../../statemachine/definition';
 import { raise } from '../aws-errors';
 import type { VirtualClock } from '../clock';
@@ -97,6 +104,8 @@ export class StepFunctionsSandbox {
   readonly options: StepFunctionsOptions;
   private readonly machines = new Map<string, SandboxStateMachine>();
   private readonly executions = new Map<string, SandboxExecution>();
+  /** The tokens of the executions' `.waitForTaskToken` states, answered by SendTaskSuccess and SendTaskFailure. */
+  readonly taskTokens = new TaskTokens();
 
   constructor(
     private readonly deps: StepFunctionsDependencies,
@@ -166,6 +175,20 @@ export class StepFunctionsSandbox {
         await execution.finished;
         return this.view(execution, execution.result?.status ?? 'FAILED');
       }),
+      route('SendTaskSuccess', SendTaskSuccessCommand, (input) => {
+        let output: unknown;
+        try {
+          output = JSON.parse(input.output ?? '');
+        } catch {
+          raise(jsonProtocolError(InvalidOutput, 'InvalidOutput', 'Invalid State Machine Execution Output'));
+        }
+        this.answerToken(() => this.taskTokens.succeed(input.taskToken ?? '', output));
+        return {};
+      }),
+      route('SendTaskFailure', SendTaskFailureCommand, (input) => {
+        this.answerToken(() => this.taskTokens.fail(input.taskToken ?? '', input.error ?? '', input.cause ?? ''));
+        return {};
+      }),
       route('GetExecutionHistory', GetExecutionHistoryCommand, async (input) => {
         const execution = this.find(input.executionArn ?? '');
         await execution.finished;
@@ -187,6 +210,18 @@ export class StepFunctionsSandbox {
     ];
   }
 
+  /** Step Functions' answer to a token that is malformed, unknown, already answered or timed out. */
+  private answerToken(answer: () => void): void {
+    try {
+      answer();
+    } catch (error) {
+      if (!(error instanceof TokenAnswerRefused)) throw error;
+      if (error.code === 'InvalidToken') raise(invalidToken());
+      if (error.code === 'TaskTimedOut') raise(jsonProtocolError(TaskTimedOut, 'TaskTimedOut', `Task Timed Out: '${error.message}'`));
+      raise(jsonProtocolError(TaskDoesNotExist, 'TaskDoesNotExist', `Task Does Not Exist: '${error.message}'`));
+    }
+  }
+
   private start(machine: SandboxStateMachine, executionArn: string, name: string, text: string, parsed: unknown): void {
     const execution: SandboxExecution = {
       executionArn,
@@ -205,6 +240,7 @@ export class StepFunctionsSandbox {
       definitionText: machine.definitionText,
       waitMilliseconds: this.options.waitMilliseconds,
       retryMilliseconds: this.options.retryMilliseconds,
+      taskTokens: this.taskTokens,
       onEvent: (event) => {
         execution.events.push(event);
         machine.onEvent?.(executionArn, event);
