@@ -1,10 +1,10 @@
 /** `npm run bench`: every benchmark, one after the other, printing figures. */
-import { waitingCost } from './waiting-cost';
+import { waitingStrategies } from './waiting-strategies';
 import { offlineSpeed } from './offline-speed';
 import { functionBundles } from './function-bundles';
 
 async function main(): Promise<void> {
-  waitingCost();
+  waitingStrategies();
   console.log('');
   await offlineSpeed();
   console.log('');

@@ -24,6 +24,7 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Failed Stack Deleted?': 25,
   // New stack.
   'Create Stack': 30,
+  'Await Creation Event?': 50,
   'Wait Stack Creation': 50,
   'Get Stack Creation Status': 50,
   'Stack Created?': 50,
@@ -36,6 +37,9 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Inspect Change Set Changes': 35,
   'Safe to Update Infra?': 40,
   'Execute Change Set': 45,
+  'Await Update Event?': 60,
+  // Event mode's wait, for a create or an update.
+  'Await Stack Event': 60,
   'Wait Stack Update': 60,
   'Get Stack Update Status': 60,
   'Stack Updated?': 60,

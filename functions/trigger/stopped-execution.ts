@@ -11,13 +11,19 @@ import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGES } from './limits';
  */
 
 /**
- * The Task states that start a stack operation, and the states of the wait loop that follows
- * each (wait, read the status, decide). Leaving the loop means a status read saw the operation
- * finish. A unit test keeps this table equal to the loops of `statemachine/deploy.asl.json`.
+ * The Task states that start a stack operation, and the states that wait for it to end (by event,
+ * or by polling: wait, read the status, decide). Leaving them means a read saw the operation
+ * finish. A unit test keeps this table equal to the waits of `statemachine/deploy.asl.json`.
  */
 export const STACK_OPERATIONS: Readonly<Record<string, { loop: readonly string[]; what: string }>> = {
-  'Create Stack': { loop: ['Wait Stack Creation', 'Get Stack Creation Status', 'Stack Created?'], what: 'creation' },
-  'Execute Change Set': { loop: ['Wait Stack Update', 'Get Stack Update Status', 'Stack Updated?'], what: 'update' },
+  'Create Stack': {
+    loop: ['Await Creation Event?', 'Await Stack Event', 'Wait Stack Creation', 'Get Stack Creation Status', 'Stack Created?'],
+    what: 'creation',
+  },
+  'Execute Change Set': {
+    loop: ['Await Update Event?', 'Await Stack Event', 'Wait Stack Update', 'Get Stack Update Status', 'Stack Updated?'],
+    what: 'update',
+  },
   'Delete Failed Stack': { loop: ['Wait Failed Stack Deletion', 'Get Failed Stack Deletion Status', 'Failed Stack Deleted?'], what: 'deletion' },
 };
 

@@ -130,6 +130,8 @@ export class Sandbox {
    */
   startStackDriver(intervalMilliseconds = 1): void {
     this.stopStackDriver();
+    // The stacks as they are now are no change: only what moves from here on is an event.
+    for (const stack of this.cloudFormation.allStacks()) this.seenStatuses.set(stack.stackId, stack.status);
     const tick = (): void => {
       if (this.cloudFormation.progress()) this.putStackStatusEvents();
       this.driver = setTimeout(tick, intervalMilliseconds);
@@ -146,7 +148,7 @@ export class Sandbox {
 
   /** A "CloudFormation Stack Status Change" event for each stack whose status moved since the last look. */
   private putStackStatusEvents(): void {
-    if (!this.events.hasRules()) return;
+    if (!this.events.hasRules() || !this.driver) return;
     for (const stack of this.cloudFormation.allStacks()) {
       if (this.seenStatuses.get(stack.stackId) === stack.status) continue;
       this.seenStatuses.set(stack.stackId, stack.status);

@@ -259,32 +259,33 @@ describe('an ABORTED or TIMED_OUT execution says what it may have left behind', 
 });
 
 describe('the stack operations table', () => {
-  /** The states of the cycle through `first`: reachable from it by Next/Choices/Default and leading back to it. */
-  function loopThrough(states: Record<string, { Next?: string; Default?: string; Choices?: Array<{ Next: string }> }>, first: string): string[] {
+  /**
+   * The states that wait for the operation started before `first`: reachable from it by Next,
+   * Choices and Default (a Catch is the way out of a failed wait, not part of it), up to the end
+   * states and to the start of the next operation.
+   */
+  function waitsFrom(states: Record<string, { Type: string; Next?: string; Default?: string; Choices?: Array<{ Next: string }> }>, first: string): string[] {
     const nextOf = (name: string): string[] => {
       const state = states[name];
       return [state.Next, state.Default, ...(state.Choices ?? []).map((choice) => choice.Next)].filter((next): next is string => next !== undefined);
     };
-    const reach = (from: string): Set<string> => {
-      const seen = new Set<string>();
-      const queue = [from];
-      while (queue.length) {
-        for (const next of nextOf(queue.shift()!)) {
-          if (seen.has(next)) continue;
-          seen.add(next);
-          queue.push(next);
-        }
+    const seen = new Set<string>([first]);
+    const queue = [first];
+    while (queue.length) {
+      for (const next of nextOf(queue.shift()!)) {
+        if (seen.has(next) || ['Succeed', 'Fail'].includes(states[next].Type) || STACK_OPERATIONS[next]) continue;
+        seen.add(next);
+        queue.push(next);
       }
-      return seen;
-    };
-    return [...reach(first)].filter((name) => name === first || reach(name).has(first)).sort();
+    }
+    return [...seen].sort();
   }
 
   it.each(Object.keys(STACK_OPERATIONS))('names the wait loop after "%s" as statemachine/deploy.asl.json has it', (operation) => {
     const definition = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'statemachine', 'deploy.asl.json'), 'utf8')) as {
-      States: Record<string, { Type: string; Next?: string }>;
+      States: Record<string, { Type: string; Next?: string; Default?: string; Choices?: Array<{ Next: string }> }>;
     };
     const first = definition.States[operation].Next!;
-    expect(loopThrough(definition.States, first)).toEqual([...STACK_OPERATIONS[operation].loop].sort());
+    expect(waitsFrom(definition.States, first)).toEqual([...STACK_OPERATIONS[operation].loop].sort());
   });
 });
