@@ -15,7 +15,9 @@ import { handler as trigger } from '../../functions/trigger/handler';
 import type { TaskHandler } from '../../local/engine';
 import { EXAMPLE_ARTIFACT_CREDENTIALS, type FaultRule, type Sandbox, type ServiceName } from '../../local/sandbox';
 import { SeededRandom } from '../../local/sandbox/random';
-import { DOCUMENTS_BUCKET, DOCUMENT_KEY, buildScenarioSandbox, loadScenario, scenarioInput, type Scenario } from '../../local/sandbox/scenario';
+import { DOCUMENTS_BUCKET, DOCUMENT_KEY, STATE_MACHINE_NAME, buildScenarioSandbox, loadScenario, scenarioInput, type Scenario } from '../../local/sandbox/scenario';
+import { enableEventMode } from '../../local/event-mode';
+import { loadDefinitionText } from '../../statemachine/definition';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 
@@ -60,6 +62,11 @@ export interface RunPlan {
   onBusy: 'fail' | 'wait';
   faults: Array<{ kind: FaultKind; service?: ServiceName; probability: number }>;
   slow: boolean;
+  /**
+   * The account has event mode: deployments wait for the stack's status change event. Its events
+   * may be lost or delivered twice, and its wait table may throttle or fail.
+   */
+  events?: { lose: number; duplicate: number; tableFaults: boolean };
 }
 
 export interface DeploymentOutcome {
@@ -99,8 +106,25 @@ export function planRun(masterSeed: number, index: number): RunPlan {
     onBusy: random.next() < 0.5 ? 'fail' : 'wait',
     faults,
     slow: random.next() < 0.3,
+    // Drawn last, so that the plans drawn before event mode existed stay as they were.
+    ...eventModePlan(random),
   };
 }
+
+function eventModePlan(random: SeededRandom): Pick<RunPlan, 'events'> {
+  const events = random.next() < 0.4;
+  const lose = random.next() < 0.15 ? 0.5 : 0;
+  const duplicate = random.next() < 0.5 ? 0.5 : 0;
+  const tableFaults = random.next() < 0.5;
+  return events ? { events: { lose, duplicate, tableFaults } } : {};
+}
+
+/** The definition with event mode's 30-minute fallback cut to a second, so that a lost event costs a second of the run. */
+const SHORT_FALLBACK_DEFINITION = (() => {
+  const definition = JSON.parse(loadDefinitionText()) as { States: Record<string, Record<string, unknown>> };
+  definition.States['Await Stack Event'].TimeoutSeconds = 1;
+  return JSON.stringify(definition);
+})();
 
 /** Adds a NoEcho parameter to the scenario's template, and its secret value to a template configuration. */
 function withNoEchoSecret(scenario: Scenario): Scenario {
@@ -174,7 +198,9 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   const loaded = loadScenario(path.join(SCENARIOS, kind.scenario));
   const scenario = withNoEchoSecret({ ...loaded, seed: plan.seed, sandbox: { ...(loaded.sandbox ?? {}), ...(plan.slow ? { delayPolls: 6 } : {}) } });
   const lambdaFaults: Record<string, number> = {};
-  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, faultyHandlers(plan, lambdaFaults));
+  const handlers = faultyHandlers(plan, lambdaFaults);
+  const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, handlers);
+  if (plan.events) sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers, definitionText: SHORT_FALLBACK_DEFINITION });
   const input: Record<string, unknown> = { ...scenarioInput(scenario), onBusy: plan.onBusy };
   sandbox.s3.createBucket(DOCUMENTS_BUCKET);
   const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = input;
@@ -183,6 +209,14 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   sandbox.install();
   sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
   for (const rule of faultRules(plan)) sandbox.injectFault(rule);
+  if (plan.events) {
+    enableEventMode(sandbox);
+    Object.assign(sandbox.events.options, { loseProbability: plan.events.lose, duplicateProbability: plan.events.duplicate });
+    if (plan.events.tableFaults) {
+      sandbox.injectFault({ service: 'DynamoDB', operation: '*', kind: 'throttle', probability: 0.15 });
+      sandbox.injectFault({ service: 'DynamoDB', operation: '*', kind: 'error', when: 'after', probability: 0.05, error: { name: 'ServiceUnavailable', message: 'Service unavailable', httpStatusCode: 503 } });
+    }
+  }
   let outcomes: DeploymentOutcome[];
   try {
     const runs: Array<Promise<DeploymentOutcome>> = [];

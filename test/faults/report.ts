@@ -19,6 +19,14 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
   return [
     `Fault injection: ${results.length} runs from master seed ${masterSeed}`,
     ...section('Runs by shape', count(results, (result) => [result.plan.shape])),
+    ...section(
+      'Runs by wait mode',
+      count(results, (result) =>
+        result.plan.events
+          ? [`events${result.plan.events.lose ? ', some lost' : ''}${result.plan.events.duplicate ? ', some twice' : ''}${result.plan.events.tableFaults ? ', table faults' : ''}`]
+          : ['polling'],
+      ),
+    ),
     ...section('Faults injected by kind', new Map([...faults].sort(([a], [b]) => a.localeCompare(b)))),
     ...section('Outcomes by kind', outcomes),
     ...section(`Invariant violations: ${[...violations.values()].reduce((a, b) => a + b, 0)}`, violations),
