@@ -8,7 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { BUNDLING } from '../infra/deploy-function';
 import { taskStates } from '../statemachine/definition';
 
@@ -23,6 +23,22 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/**
+ * BUNDLING's `esbuildArgs` as esbuild API options. Only `--alias` is translated: any other
+ * argument stops the bench rather than be left out of a build that must match the CDK app's.
+ */
+function esbuildArgOptions(): Pick<BuildOptions, 'alias'> {
+  const alias: Record<string, string> = {};
+  for (const [key, value] of Object.entries(BUNDLING.esbuildArgs ?? {})) {
+    if (key !== '--alias' || !Array.isArray(value)) throw new Error(`bench/function-bundles.ts does not translate the esbuild argument ${key}; teach it before measuring.`);
+    for (const entry of value) {
+      const separator = entry.indexOf('=');
+      alias[entry.slice(0, separator)] = entry.slice(separator + 1);
+    }
+  }
+  return { alias };
+}
+
 function bundle(folder: string, outdir: string): string {
   const outfile = path.join(outdir, `${folder}.js`);
   buildSync({
@@ -35,6 +51,7 @@ function bundle(folder: string, outdir: string): string {
     minify: BUNDLING.minify,
     mainFields: BUNDLING.mainFields,
     external: BUNDLING.externalModules,
+    ...esbuildArgOptions(),
     sourcemap: false,
     logLevel: 'silent',
   });
@@ -49,7 +66,7 @@ function loadMilliseconds(file: string): number {
 
 export function functionBundles(): void {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundles-'));
-  const folders = [...taskStates().map((state) => state.functionFolder), 'trigger'];
+  const folders = [...taskStates().map((state) => state.functionFolder), 'trigger', 'complete-stack-wait'];
   const rows = folders.map((folder) => {
     const file = bundle(folder, outdir);
     const bytes = fs.statSync(file).size;

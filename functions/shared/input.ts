@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
 import { InvalidInputError } from './errors';
 import { PROTECTED_DATA_TYPES } from './built-in-policy';
@@ -10,21 +10,25 @@ const NAME_HINT = 'use letters, digits and hyphens, starting with a letter';
 
 const namePart = z
   .string({ error: 'must be a string' })
-  .min(1, 'must not be empty')
-  .max(MAX_STACK_NAME_LENGTH, `must be at most ${MAX_STACK_NAME_LENGTH} characters`)
-  .regex(NAME_PATTERN, NAME_HINT);
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_STACK_NAME_LENGTH, `must be at most ${MAX_STACK_NAME_LENGTH} characters`),
+    z.regex(NAME_PATTERN, NAME_HINT),
+  );
 
-const artifactPath = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
+const artifactPath = z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty'));
 
 export const WAIT_MODES = ['event', 'poll'] as const;
 
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
-const policyEntry = z.string({ error: 'must be a string' }).superRefine((entry, context) => {
-  const problem = patternProblem(entry);
-  if (problem) context.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
-});
-const policyList = z.array(policyEntry, { error: 'must be a list of logical ids or resource types' }).default([]);
+const policyEntry = z.string({ error: 'must be a string' }).check(
+  z.superRefine((entry, context) => {
+    const problem = patternProblem(entry);
+    if (problem) context.addIssue({ code: 'custom', message: `"${entry}" ${problem}` });
+  }),
+);
+const policyList = z._default(z.array(policyEntry, { error: 'must be a list of logical ids or resource types' }), []);
 
 /**
  * Which removals and replacements a deployment may make. Entries are logical ids (`UsersTable`,
@@ -38,23 +42,26 @@ export const SafetyPolicySchema = z
     /** Never removed or replaced, whatever an allow list says. */
     protect: policyList,
     /** Built-in protected types (PROTECTED_DATA_TYPES) this deployment may remove or replace, by exact name. */
-    unprotect: z
-      .array(z.enum(Object.keys(PROTECTED_DATA_TYPES) as [string, ...string[]], { error: `must name built-in protected types: ${Object.keys(PROTECTED_DATA_TYPES).join(', ')}` }))
-      .default([]),
+    unprotect: z._default(
+      z.array(z.enum(Object.keys(PROTECTED_DATA_TYPES) as [string, ...string[]], { error: `must name built-in protected types: ${Object.keys(PROTECTED_DATA_TYPES).join(', ')}` })),
+      [],
+    ),
     /** false: the built-in harmless replacements (HARMLESS_REPLACEMENT_TYPES) need an allow entry like any other. */
-    builtInAllowances: z.boolean({ error: 'must be true or false' }).default(true),
+    builtInAllowances: z._default(z.boolean({ error: 'must be true or false' }), true),
     /** `allow` (default): a removal CloudFormation retains (DeletionPolicy Retain) deletes nothing and passes. */
-    retainedRemovals: z.enum(['allow', 'reject'], { error: 'must be "allow" or "reject"' }).default('allow'),
+    retainedRemovals: z._default(z.enum(['allow', 'reject'], { error: 'must be "allow" or "reject"' }), 'allow'),
   })
-  .superRefine((policy, context) => {
-    for (const entry of policy.protect) {
-      for (const list of ['allowRemoval', 'allowReplacement'] as const) {
-        if (policy[list].includes(entry)) {
-          context.addIssue({ code: 'custom', path: [list], message: `"${entry}" is also in protect, which always wins: remove it from one of the two lists` });
+  .check(
+    z.superRefine((policy, context) => {
+      for (const entry of policy.protect) {
+        for (const list of ['allowRemoval', 'allowReplacement'] as const) {
+          if (policy[list].includes(entry)) {
+            context.addIssue({ code: 'custom', path: [list], message: `"${entry}" is also in protect, which always wins: remove it from one of the two lists` });
+          }
         }
       }
-    }
-  });
+    }),
+  );
 export type SafetyPolicy = z.infer<typeof SafetyPolicySchema>;
 
 /** The policy of a deployment whose input document names none: everything at its default. */
@@ -70,31 +77,33 @@ export const DeploymentInputSchema = z.strictObject({
   environmentName: namePart,
   stackName: namePart,
   templatePath: artifactPath,
-  revisionS3Bucket: z.string({ error: 'must be a string' }).min(3, 'must be an S3 bucket name'),
-  revisionS3Key: z.string({ error: 'must be a string' }).min(1, 'must be the S3 key of the artifact zip'),
-  revisionS3ObjectVersion: z.string().min(1).optional(),
+  revisionS3Bucket: z.string({ error: 'must be a string' }).check(z.minLength(3, 'must be an S3 bucket name')),
+  revisionS3Key: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must be the S3 key of the artifact zip')),
+  revisionS3ObjectVersion: z.optional(z.string().check(z.minLength(1))),
   /** Which of the pipeline action's input artifacts holds the template; the trigger fills revisionS3Bucket/Key from it. */
-  sourceArtifactName: z.string().min(1).optional(),
-  templateConfigurationPath: artifactPath.optional(),
-  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
-  cloudFormationRoleArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>')
-    .optional(),
-  safetyPolicy: SafetyPolicySchema.optional(),
-  maxWaitSeconds: z
-    .number()
-    .int('must be a whole number of seconds')
-    .min(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`)
-    .max(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS} (CodePipeline stops a Lambda action after 24 hours)`)
-    .optional(),
+  sourceArtifactName: z.optional(z.string().check(z.minLength(1))),
+  templateConfigurationPath: z.optional(artifactPath),
+  capabilities: z.optional(z.array(z.enum(CAPABILITIES))),
+  cloudFormationRoleArn: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>')),
+  ),
+  safetyPolicy: z.optional(SafetyPolicySchema),
+  maxWaitSeconds: z.optional(
+    z
+      .number()
+      .check(
+        z.int('must be a whole number of seconds'),
+        z.minimum(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`),
+        z.maximum(MAX_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS} (CodePipeline stops a Lambda action after 24 hours)`),
+      ),
+  ),
   /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
-  onBusy: z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' }).optional(),
+  onBusy: z.optional(z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' })),
   /**
    * How the deployment waits for a stack create or update: `event` (CloudFormation's status change
    * events wake it; the default where the orchestrator was deployed with them) or `poll`.
    */
-  waitMode: z.enum(WAIT_MODES, { error: 'must be "event" or "poll"' }).optional(),
+  waitMode: z.optional(z.enum(WAIT_MODES, { error: 'must be "event" or "poll"' })),
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { InvalidInputError } from './errors';
 import type { Parameter, Tag } from './state';
 
@@ -9,8 +9,8 @@ import type { Parameter, Tag } from './state';
  * policy that silently does not apply is worse than an error.
  */
 const TemplateConfigurationSchema = z.strictObject({
-  Parameters: z.record(z.string(), z.string({ error: 'parameter values must be strings' })).optional(),
-  Tags: z.record(z.string(), z.string({ error: 'tag values must be strings' })).optional(),
+  Parameters: z.optional(z.record(z.string(), z.string({ error: 'parameter values must be strings' }))),
+  Tags: z.optional(z.record(z.string(), z.string({ error: 'tag values must be strings' }))),
 });
 
 export interface TemplateConfiguration {

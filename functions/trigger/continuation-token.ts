@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { ContinuationTokenError } from './errors';
 import { executionNameFor, executionNameOf } from './execution-name';
 import type { Job } from './job-event';
@@ -40,22 +40,22 @@ export interface PendingStartToken {
   binding: string;
 }
 
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.number().check(z.int(), z.nonnegative());
 
 const TokenSchema = z.strictObject({
   v: z.literal(CONTINUATION_TOKEN_VERSION),
-  executionArn: z.string().min(1),
-  jobId: z.string().min(1),
+  executionArn: z.string().check(z.minLength(1)),
+  jobId: z.string().check(z.minLength(1)),
   startedAt: epochMs,
-  binding: z.string().length(ACTION_BINDING_LENGTH),
-  failingSince: epochMs.optional(),
+  binding: z.string().check(z.length(ACTION_BINDING_LENGTH)),
+  failingSince: z.optional(epochMs),
 });
 
 const PendingStartSchema = z.strictObject({
   v: z.literal(CONTINUATION_TOKEN_VERSION),
-  jobId: z.string().min(1),
-  startAttempts: z.number().int().min(1).max(MAX_START_ATTEMPTS),
-  binding: z.string().length(ACTION_BINDING_LENGTH),
+  jobId: z.string().check(z.minLength(1)),
+  startAttempts: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_START_ATTEMPTS)),
+  binding: z.string().check(z.length(ACTION_BINDING_LENGTH)),
 });
 
 /**

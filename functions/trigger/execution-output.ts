@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { MAX_OUTPUT_VARIABLES_BYTES, OUTPUT_VARIABLE_KEY_PATTERN } from './limits';
 
 /**
@@ -7,30 +7,32 @@ import { MAX_OUTPUT_VARIABLES_BYTES, OUTPUT_VARIABLE_KEY_PATTERN } from './limit
  * deployment that succeeded.
  */
 const ExecutionOutputSchema = z.object({
-  deployment: z.object({ stackName: z.string(), changeSetName: z.string().optional() }).partial().optional(),
-  stack: z.object({ exists: z.boolean(), action: z.string() }).partial().optional(),
-  changeSet: z.object({ name: z.string() }).partial().optional(),
-  inspection: z
-    .object({
-      summary: z.string(),
-      counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }),
-      changes: z.array(z.record(z.string(), z.unknown())),
-      changeCount: z.number(),
-      truncated: z.boolean(),
-    })
-    .partial()
-    .optional(),
-  result: z
-    .object({
-      decision: z.string(),
-      stackId: z.string(),
-      status: z.string(),
-      summary: z.string(),
-      outputs: z.array(z.object({ OutputKey: z.string(), OutputValue: z.string() }).loose()),
-    })
-    .partial()
-    .optional(),
-  recreate: z.object({ note: z.string() }).partial().optional(),
+  deployment: z.optional(z.partial(z.object({ stackName: z.string(), changeSetName: z.optional(z.string()) }))),
+  stack: z.optional(z.partial(z.object({ exists: z.boolean(), action: z.string() }))),
+  changeSet: z.optional(z.partial(z.object({ name: z.string() }))),
+  inspection: z.optional(
+    z.partial(
+      z.object({
+        summary: z.string(),
+        counts: z.object({ removals: z.number(), replacements: z.number(), blocked: z.number() }),
+        changes: z.array(z.record(z.string(), z.unknown())),
+        changeCount: z.number(),
+        truncated: z.boolean(),
+      }),
+    ),
+  ),
+  result: z.optional(
+    z.partial(
+      z.object({
+        decision: z.string(),
+        stackId: z.string(),
+        status: z.string(),
+        summary: z.string(),
+        outputs: z.array(z.looseObject({ OutputKey: z.string(), OutputValue: z.string() })),
+      }),
+    ),
+  ),
+  recreate: z.optional(z.partial(z.object({ note: z.string() }))),
 });
 type ExecutionOutput = z.infer<typeof ExecutionOutputSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { PipelineConfigurationError } from './errors';
 
 /** Where the deployment's input document lives: the action's `UserParameters`. */
@@ -11,8 +11,8 @@ const EXAMPLE = '{"s3Bucket": "my-config-bucket", "stateMachineFile": "prod/my-a
 const HOW_TO_FIX = `Set the Deploy action's UserParameters to JSON such as ${EXAMPLE}.`;
 
 const UserParametersSchema = z.strictObject({
-  s3Bucket: z.string({ error: 'must be a string' }).min(3, 'must be an S3 bucket name'),
-  stateMachineFile: z.string({ error: 'must be a string' }).min(1, 'must be the S3 key of the input document'),
+  s3Bucket: z.string({ error: 'must be a string' }).check(z.minLength(3, 'must be an S3 bucket name')),
+  stateMachineFile: z.string({ error: 'must be a string' }).check(z.minLength(1, 'must be the S3 key of the input document')),
 });
 
 /** Parses `UserParameters`, or throws one error that names every problem and shows the expected shape. */

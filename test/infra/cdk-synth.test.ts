@@ -68,6 +68,8 @@ describe('`npx cdk synth`', () => {
       // The SDK is inside the bundle, not taken from the runtime; only the optional CRT signer (SigV4a) is left to a guarded require.
       const sdkRequires = new Set([...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((match) => match[1]));
       expect([...sdkRequires].filter((name) => name !== '@aws-sdk/signature-v4-crt')).toEqual([]);
+      // BUNDLING's alias reached esbuild: no default credential chain, so no STS or SSO client.
+      expect(code).not.toMatch(/AssumeRoleWithWebIdentity|GetRoleCredentials/);
       sizes[logicalId.replace(/Function[0-9A-F]{8}$/, '')] = `${(code.length / 1024).toFixed(0)} KiB`;
     }
     console.log('Bundle sizes (index.js):', sizes);

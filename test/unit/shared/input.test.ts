@@ -93,6 +93,16 @@ describe('parseDeploymentInput: invalid documents name the field', () => {
     expect(problemWith(input({ [field]: value }))).toContain(problem);
   });
 
+  // Fields without a message of their own show zod's English default: functions/shared/zod.ts loads it.
+  it.each([
+    ['maxWaitSeconds', 'soon', 'maxWaitSeconds: Invalid input: expected number, received string'],
+    ['capabilities', 'CAPABILITY_IAM', 'capabilities: Invalid input: expected array, received string'],
+    ['sourceArtifactName', 7, 'sourceArtifactName: Invalid input: expected string, received number'],
+    ['revisionS3ObjectVersion', '', 'revisionS3ObjectVersion: Too small: expected string to have >=1 characters'],
+  ])('a wrong %s (%p) reads as zod says it in English', (field, value, problem) => {
+    expect(problemWith(input({ [field]: value }))).toBe(`Invalid deployment input: ${problem}.`);
+  });
+
   it('an unknown capability is named by its position', () => {
     expect(problemWith(input({ capabilities: ['CAPABILITY_IAM', 'CAPABILITY_EVERYTHING'] }))).toMatch(/^Invalid deployment input: capabilities\.1: /);
   });
