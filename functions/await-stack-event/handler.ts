@@ -3,6 +3,7 @@ import { DeploymentError, InvalidInputError } from '../shared/errors';
 import { checkStackOperation, operationKindOf, outcomeUnknownError } from '../shared/operation-status';
 import { answerWait, claimWaiter, recordWaiter, type StackWaiter } from '../shared/stack-wait';
 import type { Deployment, OperationResult } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 /**
  * The Await Stack Event state (`lambda:invoke.waitForTaskToken`): records the task token for the
@@ -20,7 +21,7 @@ export interface AwaitStackEventEvent {
   retryCount?: number;
 }
 
-export const handler = async (event: AwaitStackEventEvent): Promise<{ waiting: boolean }> => {
+export const handler = withDeploymentTarget(async (event: AwaitStackEventEvent): Promise<{ waiting: boolean }> => {
   const { deployment, result, taskToken, executionArn } = event;
   if (!taskToken || !executionArn || !result?.stackId) {
     throw new InvalidInputError('Await Stack Event needs taskToken ($$.Task.Token), executionArn and the operation result with its stackId.');
@@ -62,7 +63,7 @@ export const handler = async (event: AwaitStackEventEvent): Promise<{ waiting: b
     answered,
   });
   return { waiting: false };
-};
+});
 
 function pastDeadline(deployment: Deployment, now: number = Date.now()): boolean {
   const deadline = deployment.deadline ? Date.parse(deployment.deadline) : Number.NaN;

@@ -4,6 +4,7 @@ import { firstPoll, nextPoll } from '../shared/polling';
 import { busyMessage, otherDeployments } from '../shared/stack-lock';
 import { decideForExistingStack, describeStack, isBusyStatus } from '../shared/stacks';
 import type { Deployment, PollState, StackCheck } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface CheckStackExistenceEvent {
   deployment: Deployment;
@@ -11,7 +12,7 @@ export interface CheckStackExistenceEvent {
   previous?: { stack?: StackCheck };
 }
 
-export const handler = async ({ deployment, previous }: CheckStackExistenceEvent): Promise<StackCheck> => {
+export const handler = withDeploymentTarget(async ({ deployment, previous }: CheckStackExistenceEvent): Promise<StackCheck> => {
   const stack = await describeStack(deployment.stackName);
   const status = stack?.StackStatus;
   const exists = !!stack && status !== 'DELETE_COMPLETE';
@@ -26,7 +27,7 @@ export const handler = async ({ deployment, previous }: CheckStackExistenceEvent
     : { exists: true, stackId: stack.StackId, status, ...decideForExistingStack(deployment.stackName, status ?? 'UNKNOWN') };
   logger.info('Stack checked', { stackName: deployment.stackName, exists: check.exists, status: check.status, action: check.action });
   return { ...check, ...(previous?.stack?.action === 'WAIT' ? { waitedSeconds: (previous.stack.waitedSeconds ?? 0) + (previous.stack.waitSeconds ?? 0) } : {}) };
-};
+});
 
 /**
  * Another deployment holds the stack: fail at once (`onBusy: "fail"`), or wait for it and look

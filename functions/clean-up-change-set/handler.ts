@@ -10,6 +10,7 @@ import { rejectionMessage } from '../shared/inspection';
 import { logger } from '../shared/logger';
 import type { ChangeSetState, Deployment, Failure, Inspection } from '../shared/state';
 import { CHANGE_SET_REJECTED } from '../delete-change-set/handler';
+import { inTargetOf } from '../shared/target';
 
 /** The execution's data when a state after Create Change Set failed: the Catch put the error in `failure`. */
 export interface CleanUpChangeSetEvent {
@@ -29,7 +30,9 @@ const EXECUTED = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FA
  * deployment fails with the error that stopped it. A change set that turns out to have been
  * executed is not deleted: then the stack may be changing, and the failure says so.
  */
-export const handler = async ({ execution }: CleanUpChangeSetEvent): Promise<Failure> => {
+export const handler = (event: CleanUpChangeSetEvent): Promise<Failure> => inTargetOf(event.execution?.deployment, () => cleanUp(event));
+
+async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
   const { deployment, changeSet, inspection } = execution;
   const failure = rejectedAnyway(execution) ?? execution.failure;
   const ref: ChangeSetRef = changeSet ? changeSetRef(deployment.stackName, changeSet) : { changeSet: deployment.changeSetName, stackName: deployment.stackName };
@@ -53,7 +56,7 @@ export const handler = async ({ execution }: CleanUpChangeSetEvent): Promise<Fai
   }
   logger.info('Change set cleaned up', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error: failure.Error });
   return inspection && !inspection.safe ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);
-};
+}
 
 /**
  * An unsafe change set stops the deployment whatever failed after its inspection (deleting it,

@@ -1,4 +1,5 @@
 import { logger } from '../shared/logger';
+import { inTargetOf } from '../shared/target';
 import { DeploymentError } from '../shared/errors';
 import { checkStackOperation, operationKindOf } from '../shared/operation-status';
 import { SETTLED_STACK_STATUSES, STACK_STATUS_CHANGE } from '../shared/stack-events';
@@ -44,7 +45,8 @@ export const handler = async (event: StackStatusChangeEvent): Promise<Completion
   if (!SETTLED.has(status)) return summary;
 
   for (const waiter of await waitersOf(stackId)) {
-    const answer = await answerFor(waiter);
+    // Read as the waiting deployment reads its stack: in its target account, with its role.
+    const answer = await inTargetOf(waiter.deployment, () => answerFor(waiter));
     if (!answer) {
       summary.stillChanging += 1;
       continue;

@@ -11,6 +11,7 @@ import { busyMessage, lockDescription, olderDeployment } from '../shared/stack-l
 import { stackInputs } from '../shared/template-source';
 import { stackSettings } from '../shared/stack-settings';
 import type { ChangeSetState, Deployment, StackCheck } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface CreateChangeSetEvent {
   deployment: Deployment;
@@ -19,7 +20,7 @@ export interface CreateChangeSetEvent {
   executionName?: string;
 }
 
-export const handler = async ({ deployment, stack, executionName }: CreateChangeSetEvent): Promise<ChangeSetState> => {
+export const handler = withDeploymentTarget(async ({ deployment, stack, executionName }: CreateChangeSetEvent): Promise<ChangeSetState> => {
   const type = stack.action === 'CREATE_WITH_CHANGE_SET' ? 'CREATE' : 'UPDATE';
   const { template, parameters } = await stackInputs(deployment);
   let id: string | undefined;
@@ -72,7 +73,7 @@ export const handler = async ({ deployment, stack, executionName }: CreateChange
   }
   logger.info('Change set requested', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, type });
   return changeSet;
-};
+});
 
 /** CloudFormation's answer to a change set on a stack that is mid-operation. */
 function isStackBusyRefusal(error: unknown): boolean {

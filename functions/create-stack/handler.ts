@@ -8,12 +8,13 @@ import { firstPoll } from '../shared/polling';
 import { stackInputs } from '../shared/template-source';
 import { stackSettings } from '../shared/stack-settings';
 import type { Deployment, OperationResult } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface CreateStackEvent {
   deployment: Deployment;
 }
 
-export const handler = async ({ deployment }: CreateStackEvent): Promise<OperationResult> => {
+export const handler = withDeploymentTarget(async ({ deployment }: CreateStackEvent): Promise<OperationResult> => {
   const { template, parameters } = await stackInputs(deployment);
   let stackId: string | undefined;
   try {
@@ -40,4 +41,4 @@ export const handler = async ({ deployment }: CreateStackEvent): Promise<Operati
   }
   logger.info('Stack creation started', { stackName: deployment.stackName, stackId, via: 'TemplateURL' in template ? 'TemplateURL' : 'TemplateBody' });
   return { action: 'CREATE', stackId: stackId ?? deployment.stackName, status: 'CREATE_IN_PROGRESS', done: false, ...firstPoll() };
-};
+});

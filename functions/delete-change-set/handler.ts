@@ -3,6 +3,7 @@ import { deleteChangeSet } from '../shared/delete-change-set';
 import { rejectionMessage } from '../shared/inspection';
 import { logger } from '../shared/logger';
 import type { ChangeSetState, Deployment, Failure, Inspection } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface DeleteChangeSetEvent {
   deployment: Deployment;
@@ -17,7 +18,7 @@ export const CHANGE_SET_REJECTED = 'ChangeSetRejected';
  * Deletes the unsafe change set (never executes it) and returns the rejection as the execution's
  * error and cause. It is a result, not a thrown error, so that the cause reads as plain text.
  */
-export const handler = async ({ deployment, changeSet, inspection }: DeleteChangeSetEvent): Promise<Failure> => {
+export const handler = withDeploymentTarget(async ({ deployment, changeSet, inspection }: DeleteChangeSetEvent): Promise<Failure> => {
   const rejection = rejectionMessage(deployment, changeSet, inspection);
   try {
     await deleteChangeSet(deployment, changeSet);
@@ -34,4 +35,4 @@ export const handler = async ({ deployment, changeSet, inspection }: DeleteChang
     offending: inspection.offending.map((change) => change.logicalResourceId),
   });
   return { Error: CHANGE_SET_REJECTED, Cause: rejection };
-};
+});

@@ -2,6 +2,7 @@ import { deleteChangeSet } from '../shared/delete-change-set';
 import { logger } from '../shared/logger';
 import { describeStack, stackOutputs } from '../shared/stacks';
 import type { ChangeSetState, Deployment, OperationResult, StackCheck } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface DeleteEmptyChangeSetEvent {
   deployment: Deployment;
@@ -10,7 +11,7 @@ export interface DeleteEmptyChangeSetEvent {
 }
 
 /** The deployment changes nothing: the empty change set is removed so it does not linger in the console. */
-export const handler = async ({ deployment, changeSet, stack }: DeleteEmptyChangeSetEvent): Promise<OperationResult> => {
+export const handler = withDeploymentTarget(async ({ deployment, changeSet, stack }: DeleteEmptyChangeSetEvent): Promise<OperationResult> => {
   await deleteChangeSet(deployment, changeSet);
   const current = await describeStack(stack.stackId ?? deployment.stackName);
   const outputs = current ? stackOutputs(current) : [];
@@ -27,4 +28,4 @@ export const handler = async ({ deployment, changeSet, stack }: DeleteEmptyChang
     waitedSeconds: 0,
     waitSeconds: 0,
   };
-};
+});

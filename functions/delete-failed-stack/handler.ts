@@ -7,6 +7,7 @@ import { operationToken } from '../shared/names';
 import { firstPoll } from '../shared/polling';
 import { describeStack } from '../shared/stacks';
 import type { Deployment, StackCheck, StackRecreate } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface DeleteFailedStackEvent {
   deployment: Deployment;
@@ -14,7 +15,7 @@ export interface DeleteFailedStackEvent {
 }
 
 /** Deletes a ROLLBACK_COMPLETE stack (a failed first create, which holds no resources) so it can be created afresh. */
-export const handler = async ({ deployment, stack }: DeleteFailedStackEvent): Promise<StackRecreate> => {
+export const handler = withDeploymentTarget(async ({ deployment, stack }: DeleteFailedStackEvent): Promise<StackRecreate> => {
   const stackId = stack.stackId!;
   // Checked again by id just before deleting: only a stack still ROLLBACK_COMPLETE is ever deleted here.
   const current = await describeStack(stackId);
@@ -35,4 +36,4 @@ export const handler = async ({ deployment, stack }: DeleteFailedStackEvent): Pr
   const note = `Stack ${deployment.stackName} was ROLLBACK_COMPLETE (a failed first create, no resources): deleted and created afresh.`;
   logger.info('Deleting failed stack before re-creating it', { stackName: deployment.stackName, stackId });
   return { deletedStackId: stackId, previousStatus: 'ROLLBACK_COMPLETE', note, deleted: false, ...firstPoll() };
-};
+});

@@ -8,6 +8,7 @@ import { logger } from '../shared/logger';
 import { operationToken } from '../shared/names';
 import { firstPoll } from '../shared/polling';
 import type { ChangeSetState, Deployment, Inspection, OperationResult } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface ExecuteChangeSetEvent {
   deployment: Deployment;
@@ -15,7 +16,7 @@ export interface ExecuteChangeSetEvent {
   inspection: Inspection;
 }
 
-export const handler = async ({ deployment, changeSet, inspection }: ExecuteChangeSetEvent): Promise<OperationResult> => {
+export const handler = withDeploymentTarget(async ({ deployment, changeSet, inspection }: ExecuteChangeSetEvent): Promise<OperationResult> => {
   // The Choice before this state routes unsafe change sets away; this check keeps that true even if
   // the definition is edited by mistake.
   if (!inspection?.safe) {
@@ -50,7 +51,7 @@ export const handler = async ({ deployment, changeSet, inspection }: ExecuteChan
     done: false,
     ...firstPoll(changeSet.waitedSeconds),
   };
-};
+});
 
 /** CloudFormation records on the stack the change set it last executed. */
 async function executedAlready(deployment: Deployment, changeSet: ChangeSetState): Promise<boolean> {

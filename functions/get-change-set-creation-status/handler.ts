@@ -4,6 +4,7 @@ import { logger } from '../shared/logger';
 import { CHANGE_SET_POLL } from '../shared/limits';
 import { attemptIndex, finishedPolling, stillRunning } from '../shared/polling';
 import type { ChangeSetState, Deployment } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface GetChangeSetCreationStatusEvent {
   deployment: Deployment;
@@ -14,7 +15,7 @@ export interface GetChangeSetCreationStatusEvent {
 
 const IN_PROGRESS = new Set(['CREATE_PENDING', 'CREATE_IN_PROGRESS']);
 
-export const handler = async ({ deployment, changeSet, retryCount }: GetChangeSetCreationStatusEvent): Promise<ChangeSetState> => {
+export const handler = withDeploymentTarget(async ({ deployment, changeSet, retryCount }: GetChangeSetCreationStatusEvent): Promise<ChangeSetState> => {
   const page = await describeChangeSetPage(changeSetRef(deployment.stackName, changeSet));
   const status = page.Status ?? 'UNKNOWN';
   const statusReason = page.StatusReason;
@@ -29,4 +30,4 @@ export const handler = async ({ deployment, changeSet, retryCount }: GetChangeSe
   throw new ChangeSetFailedError(
     `CloudFormation could not create change set ${changeSet.name} on stack ${deployment.stackName} (${status}): ${statusReason ?? 'no reason given'}. Nothing was changed; fix the template or its parameters and run the deployment again.`,
   );
-};
+});

@@ -3,13 +3,14 @@ import { logger } from '../shared/logger';
 import { finalPoll, nextPoll } from '../shared/polling';
 import { describeFailure, describeStack, firstFailure } from '../shared/stacks';
 import type { Deployment, StackRecreate } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface GetFailedStackDeletionStatusEvent {
   deployment: Deployment;
   recreate: StackRecreate;
 }
 
-export const handler = async ({ deployment, recreate }: GetFailedStackDeletionStatusEvent): Promise<StackRecreate> => {
+export const handler = withDeploymentTarget(async ({ deployment, recreate }: GetFailedStackDeletionStatusEvent): Promise<StackRecreate> => {
   const stack = await describeStack(recreate.deletedStackId);
   const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
   logger.info('Failed stack deletion polled', { stackName: deployment.stackName, status });
@@ -22,4 +23,4 @@ export const handler = async ({ deployment, recreate }: GetFailedStackDeletionSt
   throw new StackDeleteFailedError(
     `Deleting the ROLLBACK_COMPLETE stack ${deployment.stackName} before re-creating it ended ${status}: ${describeFailure(failure, stack!)}. Delete it in the CloudFormation console, then run the deployment again.`,
   );
-};
+});

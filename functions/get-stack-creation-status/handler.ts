@@ -2,6 +2,7 @@ import { logger } from '../shared/logger';
 import { attemptIndex } from '../shared/polling';
 import { pollStackOperation, STACK_CREATION } from '../shared/operation-status';
 import type { Deployment, OperationResult } from '../shared/state';
+import { withDeploymentTarget } from '../shared/target';
 
 export interface GetStackCreationStatusEvent {
   deployment: Deployment;
@@ -10,8 +11,8 @@ export interface GetStackCreationStatusEvent {
   retryCount?: number;
 }
 
-export const handler = async ({ deployment, result, retryCount }: GetStackCreationStatusEvent): Promise<OperationResult> => {
+export const handler = withDeploymentTarget(async ({ deployment, result, retryCount }: GetStackCreationStatusEvent): Promise<OperationResult> => {
   const next = await pollStackOperation(deployment, result, STACK_CREATION, attemptIndex(retryCount));
   logger.info('Stack creation polled', { stackName: deployment.stackName, status: next.status, done: next.done, polls: next.polls });
   return next;
-};
+});

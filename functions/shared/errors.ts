@@ -97,6 +97,12 @@ export class StillInProgressError extends DeploymentError {
   readonly retryable = true;
 }
 
+/** The deployment's targetRoleArn could not be assumed (its trust policy, or the orchestrator's policy, says no). */
+export class TargetAccessDeniedError extends DeploymentError {
+  override readonly name = 'TargetAccessDeniedError' as const;
+  readonly retryable = false;
+}
+
 /** Throttling or a server-side fault from an AWS API: the ASL retries the state with backoff. */
 export class AwsTransientError extends DeploymentError {
   override readonly name = 'AwsTransientError' as const;

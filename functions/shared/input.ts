@@ -20,6 +20,8 @@ const artifactPath = z.string({ error: 'must be a string' }).check(z.minLength(1
 
 export const WAIT_MODES = ['event', 'poll'] as const;
 
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
 export const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 const policyEntry = z.string({ error: 'must be a string' }).check(
@@ -84,9 +86,15 @@ export const DeploymentInputSchema = z.strictObject({
   sourceArtifactName: z.optional(z.string().check(z.minLength(1))),
   templateConfigurationPath: z.optional(artifactPath),
   capabilities: z.optional(z.array(z.enum(CAPABILITIES))),
-  cloudFormationRoleArn: z.optional(
-    z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>')),
+  cloudFormationRoleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>'))),
+  /** A role in another account that the deployment assumes for every CloudFormation call it makes there. */
+  targetRoleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>'))),
+  /** The ExternalId the target role's trust policy asks for. */
+  targetExternalId: z.optional(
+    z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 characters of letters, digits and +=,.@:/-')),
   ),
+  /** The region to deploy into; the orchestrator's own by default. */
+  region: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region name, e.g. eu-west-1'))),
   safetyPolicy: z.optional(SafetyPolicySchema),
   maxWaitSeconds: z.optional(
     z

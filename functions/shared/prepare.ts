@@ -3,7 +3,7 @@ import { normaliseEntryPath } from './artifact';
 import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
-import type { Deployment, Parameter, WaitMode } from './state';
+import type { Deployment, DeploymentTarget, Parameter, WaitMode } from './state';
 import { STACK_WAIT_TABLE_ENV } from './stack-events';
 import type { CloudFormationTemplate } from './template';
 
@@ -22,7 +22,8 @@ export interface ValidatedInput {
  */
 export function validateInput(rawInput: unknown, runningArn?: string): ValidatedInput {
   const input = parseDeploymentInput(rawInput);
-  checkRoleAccount(input.cloudFormationRoleArn, runningArn);
+  if (input.targetRoleArn || input.targetExternalId) checkTarget(input);
+  else checkRoleAccount(input.cloudFormationRoleArn, runningArn);
   const templatePath = normaliseEntryPath(input.templatePath, 'templatePath');
   const templateConfigurationPath = input.templateConfigurationPath
     ? normaliseEntryPath(input.templateConfigurationPath, 'templateConfigurationPath')
@@ -39,7 +40,9 @@ export function validateInput(rawInput: unknown, runningArn?: string): Validated
 export function buildDeployment({ input, source }: ValidatedInput, loaded: LoadedTemplate, executionName: string, startedAt?: string): Deployment {
   const parameters = loaded.configuration?.parameters ?? [];
   checkParametersDeclared(parameters, loaded.template, source.templateConfigurationPath);
-  const roleArn = input.cloudFormationRoleArn ?? (process.env[DEFAULT_ROLE_ENV] || undefined);
+  // The orchestrator's own service role is of its own account: a target account has its own.
+  const roleArn = input.cloudFormationRoleArn ?? (input.targetRoleArn ? undefined : process.env[DEFAULT_ROLE_ENV] || undefined);
+  const target = targetOf(input);
   const maxWaitSeconds = input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds;
   return {
     environmentName: input.environmentName,
@@ -56,6 +59,7 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     ...deadlineFields(startedAt, maxWaitSeconds),
     onBusy: input.onBusy ?? DEFAULTS.onBusy,
     waitMode: waitModeFor(input.waitMode),
+    ...(target ? { target } : {}),
     changeSetName: changeSetNameFor(executionName),
     clientRequestToken: clientRequestTokenFor(executionName),
   };
@@ -99,6 +103,40 @@ function checkParametersDeclared(parameters: Parameter[], template: CloudFormati
   if (unknown.length) {
     throw new InvalidInputError(
       `The template configuration "${where}" sets parameter(s) ${unknown.join(', ')} that the template does not declare (it declares: ${[...declared].join(', ') || 'none'}).`,
+    );
+  }
+}
+
+function targetOf(input: DeploymentInput): DeploymentTarget | undefined {
+  if (!input.targetRoleArn && !input.region) return undefined;
+  const account = accountOf(input.targetRoleArn);
+  return {
+    ...(account ? { account } : {}),
+    ...(input.targetRoleArn ? { roleArn: input.targetRoleArn } : {}),
+    ...(input.targetExternalId ? { externalId: input.targetExternalId } : {}),
+    ...(input.region ? { region: input.region } : {}),
+  };
+}
+
+/**
+ * A deployment into another account names that account's CloudFormation service role: the
+ * orchestrator's own is of another account, and CloudFormation takes only one of the account it
+ * deploys into. Said up front, before anything is touched.
+ */
+function checkTarget(input: DeploymentInput): void {
+  if (!input.targetRoleArn) {
+    throw new InvalidInputError('Invalid deployment input: targetExternalId is given without targetRoleArn. It is the ExternalId for assuming targetRoleArn: set targetRoleArn, or remove targetExternalId.');
+  }
+  const targetAccount = accountOf(input.targetRoleArn);
+  if (!input.cloudFormationRoleArn) {
+    throw new InvalidInputError(
+      `Invalid deployment input: targetRoleArn deploys into account ${targetAccount}, so cloudFormationRoleArn must name that account's CloudFormation service role (the target-account stack's output CloudFormationServiceRoleArn); the orchestrator's own role is of another account.`,
+    );
+  }
+  const roleAccount = accountOf(input.cloudFormationRoleArn);
+  if (roleAccount !== targetAccount) {
+    throw new InvalidInputError(
+      `Invalid deployment input: cloudFormationRoleArn "${input.cloudFormationRoleArn}" is a role of account ${roleAccount}, but targetRoleArn deploys into account ${targetAccount}. CloudFormation can only use a service role of the account it deploys into: name a role of account ${targetAccount}.`,
     );
   }
 }

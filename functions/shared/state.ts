@@ -40,6 +40,17 @@ export interface TemplateSummary {
 
 export type WaitMode = 'event' | 'poll';
 
+/** Another account (and region) the deployment goes to, through a role it assumes there. */
+export interface DeploymentTarget {
+  /** The target account, from targetRoleArn (or the orchestrator's own when only a region is given). */
+  account?: string;
+  /** The role every CloudFormation call is made with (`targetRoleArn`). */
+  roleArn?: string;
+  /** `targetExternalId`, when the role's trust policy asks for one. */
+  externalId?: string;
+  region?: string;
+}
+
 export interface Deployment {
   environmentName: string;
   /** The CloudFormation stack: `<environmentName>-<stackName>`. */
@@ -64,6 +75,8 @@ export interface Deployment {
   onBusy: OnBusy;
   /** `event`: the state machine waits for the stack's status change event; `poll`: it polls DescribeStacks. */
   waitMode: WaitMode;
+  /** Where the stack is, when not in the orchestrator's own account and region. */
+  target?: DeploymentTarget;
   /** Derived from the execution name, so a retried task finds the change set it already made. */
   changeSetName: string;
   /** Derived from the execution name: CloudFormation treats a repeated create with it as the same request. */
