@@ -1,5 +1,5 @@
 /** Services the sandbox stands in for, by the names AWS uses for them. */
-export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline' | 'DynamoDB';
+export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline' | 'DynamoDB' | 'STS';
 
 /** One API call as the sandbox saw it: what was asked, and what was answered or thrown. */
 export interface RecordedCall {
@@ -13,6 +13,10 @@ export interface RecordedCall {
   at: Date;
   /** Set when the call failed: the AWS error's name and message (a throttle, a validation error). */
   error?: { name: string; message: string; injected: boolean };
+  /** CloudFormation calls: the account and region they reached, and the access key they were signed with. */
+  account?: string;
+  region?: string;
+  accessKeyId?: string;
 }
 
 /** Operations that change something: what a test asserts were (or were never) called. */
@@ -22,6 +26,7 @@ export const MUTATING_OPERATIONS: Readonly<Record<ServiceName, readonly string[]
   StepFunctions: ['StartExecution', 'StopExecution'],
   CodePipeline: ['PutJobSuccessResult', 'PutJobFailureResult'],
   DynamoDB: ['PutItem', 'DeleteItem'],
+  STS: [],
 };
 
 export interface CallFilter {

@@ -53,7 +53,7 @@ export interface ServiceBinding {
 }
 
 /** Called for every command sent to any bound client. */
-export type Dispatch = (binding: ServiceBinding, route: Route, command: { input: object }) => Promise<object>;
+export type Dispatch = (binding: ServiceBinding, route: Route, command: { input: object }, client: unknown) => Promise<object>;
 
 interface Patch {
   prototype: object;
@@ -92,7 +92,7 @@ export class Interceptor {
         configurable: true,
         writable: true,
         // The SDK's signature is send(command, options?, callback?); the sandbox answers with a promise only.
-        value: function send(command: { input: object }): Promise<object> {
+        value: function send(this: unknown, command: { input: object }): Promise<object> {
           const matched = binding.routes.find((candidate) => candidate.matches(command));
           if (!matched) {
             const name = command?.constructor?.name ?? 'an unknown command';
@@ -102,7 +102,7 @@ export class Interceptor {
               ),
             );
           }
-          return dispatch(binding, matched, command);
+          return dispatch(binding, matched, command, this);
         },
       });
     }

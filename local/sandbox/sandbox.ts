@@ -4,11 +4,13 @@ import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDbSandbox } from './dynamodb/service';
+import { STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { ORCHESTRATOR_ACCESS_KEY_ID, StsSandbox } from './sts/service';
 import { EventBus } from './events/bus';
 import { AwsFailureSignal, buildAwsError, responseMetadata, type ExceptionClass } from './aws-errors';
 import { CallLog, copyInput, type ServiceName } from './calls';
 import { VirtualClock } from './clock';
-import { DEFAULT_SEED, SANDBOX_REGION } from './constants';
+import { DEFAULT_SEED, SANDBOX_ACCOUNT, SANDBOX_REGION } from './constants';
 import { CloudFormationSandbox, type CloudFormationOptions } from './cloudformation/service';
 import { seedStack, type StackSeed } from './cloudformation/seed';
 import type { SandboxStack } from './cloudformation/model';
@@ -38,6 +40,7 @@ const BASE_EXCEPTIONS: Record<ServiceName, ExceptionClass> = {
   StepFunctions: SFNServiceException as unknown as ExceptionClass,
   CodePipeline: CodePipelineServiceException as unknown as ExceptionClass,
   DynamoDB: DynamoDBServiceException as unknown as ExceptionClass,
+  STS: STSServiceException as unknown as ExceptionClass,
 };
 
 /** CloudFormation's stack status events, as the sandbox's CloudFormation puts them on the bus. */
@@ -61,6 +64,10 @@ export class Sandbox {
   readonly stepFunctions: StepFunctionsSandbox;
   readonly codePipeline: CodePipelineSandbox;
   readonly dynamoDb = new DynamoDbSandbox();
+  readonly sts: StsSandbox;
+  /** CloudFormation of every other account and region a call reached (a deployment's target), by `account/region`. */
+  private readonly otherCloudFormations = new Map<string, CloudFormationSandbox>();
+  private readonly routesByCloudFormation = new Map<CloudFormationSandbox, Route[]>();
   readonly events: EventBus;
 
   private readonly interceptor: Interceptor;
@@ -82,20 +89,29 @@ export class Sandbox {
     this.stepFunctions = new StepFunctionsSandbox({ clock: this.clock, random: this.random }, options.stepFunctions);
     this.codePipeline = new CodePipelineSandbox({ clock: this.clock, random: this.random });
     this.events = new EventBus({ clock: this.clock, random: this.random });
+    this.sts = new StsSandbox({ clock: this.clock, random: this.random });
     const bindings: ServiceBinding[] = [
       { service: 'CloudFormation', clientClass: CloudFormationClient, routes: this.cloudFormation.routes() },
       { service: 'S3', clientClass: S3Client, routes: this.s3.routes() },
       { service: 'StepFunctions', clientClass: SFNClient, routes: this.stepFunctions.routes() },
       { service: 'CodePipeline', clientClass: CodePipelineClient, routes: this.codePipeline.routes() },
       { service: 'DynamoDB', clientClass: DynamoDBClient, routes: this.dynamoDb.routes() },
+      { service: 'STS', clientClass: STSClient, routes: this.sts.routes() },
     ];
-    this.interceptor = new Interceptor(bindings, (binding, matched, command) => this.dispatch(binding.service as ServiceName, matched, command));
+    this.interceptor = new Interceptor(bindings, (binding, matched, command, client) => this.dispatch(binding.service as ServiceName, matched, command, client));
   }
 
   /** Puts the sandbox in front of every AWS client in this process. Returns the sandbox. */
   install(): this {
     this.interceptor.install();
-    const env = { AWS_REGION: process.env.AWS_REGION ?? SANDBOX_REGION, ...(this.options.env ?? {}) };
+    // The function's own credentials, as Lambda gives them: the sandbox tells them from assumed roles' by the key.
+    const env = {
+      AWS_REGION: process.env.AWS_REGION ?? SANDBOX_REGION,
+      AWS_ACCESS_KEY_ID: ORCHESTRATOR_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: 'sandbox-orchestrator-secret',
+      AWS_SESSION_TOKEN: 'sandbox-orchestrator-session',
+      ...(this.options.env ?? {}),
+    };
     this.savedEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
     Object.assign(process.env, env);
     return this;
@@ -131,9 +147,10 @@ export class Sandbox {
   startStackDriver(intervalMilliseconds = 1): void {
     this.stopStackDriver();
     // The stacks as they are now are no change: only what moves from here on is an event.
-    for (const stack of this.cloudFormation.allStacks()) this.seenStatuses.set(stack.stackId, stack.status);
+    for (const { cloudFormation } of this.allCloudFormations()) for (const stack of cloudFormation.allStacks()) this.seenStatuses.set(stack.stackId, stack.status);
     const tick = (): void => {
-      if (this.cloudFormation.progress()) this.putStackStatusEvents();
+      const moved = this.allCloudFormations().map(({ cloudFormation }) => cloudFormation.progress());
+      if (moved.some(Boolean)) this.putStackStatusEvents();
       this.driver = setTimeout(tick, intervalMilliseconds);
       this.driver.unref();
     };
@@ -146,18 +163,45 @@ export class Sandbox {
     this.driver = undefined;
   }
 
+  /**
+   * Which account and region a CloudFormation client's call reaches: the account of the
+   * credentials it signs with (the orchestrator's own, or a role assumed through the sandbox's STS)
+   * and its region.
+   */
+  private async cloudFormationCalledBy(client: unknown): Promise<{ account: string; region: string; accessKeyId?: string; cloudFormation: CloudFormationSandbox }> {
+    const config = (client as { config?: { credentials?: () => Promise<{ accessKeyId?: string }>; region?: string | (() => Promise<string>) } } | undefined)?.config;
+    const credentials = typeof config?.credentials === 'function' ? await config.credentials() : undefined;
+    const region = typeof config?.region === 'function' ? await config.region() : (config?.region ?? SANDBOX_REGION);
+    const account = this.sts.accountOf(credentials?.accessKeyId);
+    return { account, region, accessKeyId: credentials?.accessKeyId, cloudFormation: this.cloudFormationIn(account, region) };
+  }
+
+  private routeIn(cloudFormation: CloudFormationSandbox, operation: string): Route {
+    let routes = this.routesByCloudFormation.get(cloudFormation);
+    if (!routes) {
+      routes = cloudFormation.routes();
+      this.routesByCloudFormation.set(cloudFormation, routes);
+    }
+    const found = routes.find((candidate) => candidate.operation === operation);
+    if (!found) throw new Error(`No CloudFormation route ${operation}`);
+    return found;
+  }
+
   /** A "CloudFormation Stack Status Change" event for each stack whose status moved since the last look. */
   private putStackStatusEvents(): void {
     if (!this.events.hasRules() || !this.driver) return;
-    for (const stack of this.cloudFormation.allStacks()) {
-      if (this.seenStatuses.get(stack.stackId) === stack.status) continue;
-      this.seenStatuses.set(stack.stackId, stack.status);
-      this.events.put(
-        STACK_STATUS_SOURCE,
-        STACK_STATUS_DETAIL_TYPE,
-        { 'stack-id': stack.stackId, 'status-details': { status: stack.status, 'status-reason': stack.statusReason ?? '' } },
-        [stack.stackId],
-      );
+    for (const { account, region, cloudFormation } of this.allCloudFormations()) {
+      for (const stack of cloudFormation.allStacks()) {
+        if (this.seenStatuses.get(stack.stackId) === stack.status) continue;
+        this.seenStatuses.set(stack.stackId, stack.status);
+        this.events.put(
+          STACK_STATUS_SOURCE,
+          STACK_STATUS_DETAIL_TYPE,
+          { 'stack-id': stack.stackId, 'status-details': { status: stack.status, 'status-reason': stack.statusReason ?? '' } },
+          [stack.stackId],
+          { account, region },
+        );
+      }
     }
   }
 
@@ -165,6 +209,30 @@ export class Sandbox {
   setEnv(key: string, value: string): void {
     if (this.savedEnv && !(key in this.savedEnv)) this.savedEnv[key] = process.env[key];
     process.env[key] = value;
+  }
+
+  /** CloudFormation of an account and region: the sandbox's own, or another's (made on first use). */
+  cloudFormationIn(account: string = SANDBOX_ACCOUNT, region: string = SANDBOX_REGION): CloudFormationSandbox {
+    if (account === SANDBOX_ACCOUNT && region === SANDBOX_REGION) return this.cloudFormation;
+    const key = `${account}/${region}`;
+    let other = this.otherCloudFormations.get(key);
+    if (!other) {
+      other = new CloudFormationSandbox({ clock: this.clock, random: this.random, readObject: (bucket, objectKey) => this.s3.readObject(bucket, objectKey), account, region });
+      Object.assign(other.options, this.cloudFormation.options);
+      this.otherCloudFormations.set(key, other);
+    }
+    return other;
+  }
+
+  /** Every account and region's CloudFormation, the sandbox's own first. */
+  allCloudFormations(): Array<{ account: string; region: string; cloudFormation: CloudFormationSandbox }> {
+    return [
+      { account: SANDBOX_ACCOUNT, region: SANDBOX_REGION, cloudFormation: this.cloudFormation },
+      ...[...this.otherCloudFormations].map(([key, cloudFormation]) => {
+        const [account, region] = key.split('/');
+        return { account, region, cloudFormation };
+      }),
+    ];
   }
 
   // ---- Conveniences over the services ---------------------------------------------------------
@@ -194,11 +262,19 @@ export class Sandbox {
     return this.calls.mutatingOperations(service);
   }
 
-  private async dispatch(service: ServiceName, matched: Route, command: { input: object }): Promise<object> {
+  private async dispatch(service: ServiceName, matched: Route, command: { input: object }, client: unknown): Promise<object> {
+    const where = service === 'CloudFormation' ? await this.cloudFormationCalledBy(client) : undefined;
+    if (where) matched = this.routeIn(where.cloudFormation, matched.operation);
     const at = this.clock.advance();
     // Recorded on arrival, so the log keeps the order calls were made in even when one's answer
     // (StartExecution starting the engine) makes further calls before it returns.
-    const call = this.calls.record({ service, operation: matched.operation, input: copyInput(command.input ?? {}), at });
+    const call = this.calls.record({
+      service,
+      operation: matched.operation,
+      input: copyInput(command.input ?? {}),
+      at,
+      ...(where ? { account: where.account, region: where.region, accessKeyId: where.accessKeyId } : {}),
+    });
     const requestId = this.random.uuid();
     const injected = this.faults.faultFor(service, matched.operation);
     const fail = (fault: InjectedFault): never => {

@@ -82,6 +82,9 @@ export interface CloudFormationDependencies {
   random: SeededRandom;
   /** Reads an object of the sandbox's S3, as CloudFormation reads a TemplateURL. */
   readObject: (bucket: string, key: string) => Uint8Array | undefined;
+  /** The account and region this CloudFormation is of (stack and change set ARNs); the sandbox's own by default. */
+  account?: string;
+  region?: string;
 }
 
 /**
@@ -170,7 +173,7 @@ export class CloudFormationSandbox {
 
   newStack(stackName: string): SandboxStack {
     const stack: SandboxStack = {
-      stackId: `arn:${SANDBOX_PARTITION}:cloudformation:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stack/${stackName}/${this.deps.random.uuid()}`,
+      stackId: `arn:${SANDBOX_PARTITION}:cloudformation:${this.deps.region ?? SANDBOX_REGION}:${this.deps.account ?? SANDBOX_ACCOUNT}:stack/${stackName}/${this.deps.random.uuid()}`,
       stackName,
       status: 'REVIEW_IN_PROGRESS',
       creationTime: this.deps.clock.now(),
@@ -520,7 +523,7 @@ export class CloudFormationSandbox {
         : plan.changes.length === 0 && type === 'UPDATE' && !outputsOrParametersChanged(target, template, changedParameters)
           ? { status: 'FAILED', reason: NO_CHANGES_REASON }
           : { status: 'CREATE_COMPLETE' };
-    const changeSetId = `arn:${SANDBOX_PARTITION}:cloudformation:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:changeSet/${changeSetName}/${this.deps.random.uuid()}`;
+    const changeSetId = `arn:${SANDBOX_PARTITION}:cloudformation:${this.deps.region ?? SANDBOX_REGION}:${this.deps.account ?? SANDBOX_ACCOUNT}:changeSet/${changeSetName}/${this.deps.random.uuid()}`;
     this.changeSets.set(changeSetId, {
       changeSetId,
       changeSetName,

@@ -87,15 +87,16 @@ export class EventBus {
     return this.rules.length > 0;
   }
 
-  put(source: string, detailType: string, detail: Record<string, unknown>, resources: string[] = []): BusEvent {
+  /** Puts an event on the bus; `from` is the account and region it comes from (forwarded from a target account's bus). */
+  put(source: string, detailType: string, detail: Record<string, unknown>, resources: string[] = [], from: { account?: string; region?: string } = {}): BusEvent {
     const event: BusEvent = {
       version: '0',
       id: this.deps.random.uuid(),
       'detail-type': detailType,
       source,
-      account: SANDBOX_ACCOUNT,
+      account: from.account ?? SANDBOX_ACCOUNT,
       time: this.deps.clock.now().toISOString(),
-      region: SANDBOX_REGION,
+      region: from.region ?? SANDBOX_REGION,
       resources,
       detail,
     };
