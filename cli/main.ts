@@ -13,10 +13,13 @@ Usage:
                                                          sandbox (npm start); a SCENARIO is a folder with a scenario.yaml
                                                          or a name in examples/scenarios; exits 1 if one ends otherwise
                                                          than its scenario expects
-  deploy-orchestrator run --input FILE [--local] [--max-wait SECONDS] [--state-machine ARN | --stack NAME] [--json] [--quiet]
+  deploy-orchestrator run --input FILE [--local [--max-wait SECONDS] [--role-arn ARN [--external-id ID]] [--region R]]
+                          [--state-machine ARN | --stack NAME] [--json] [--quiet]
                                                          a manual deployment: --local runs the state machine in-process
-                                                         against the AWS APIs of your credentials; without it, an
-                                                         execution of the deployed state machine is started and followed
+                                                         against the AWS APIs of your credentials (--role-arn: assuming
+                                                         that role of another account; --region: in that region);
+                                                         without it, an execution of the deployed state machine is
+                                                         started and followed
   deploy-orchestrator validate --input FILE [--artifact ZIP] [--json]
                                                          checks an input document (and that its template is in the artifact)
   deploy-orchestrator plan --deployed FILE (--template FILE [--configuration FILE] | --input FILE --artifact ZIP)

@@ -94,11 +94,23 @@ async function runDeployed(document: unknown, stateMachineArn: string, progress:
   }
 }
 
+/** The flags that send a local run to another account or region, as the input document's fields (which validate them). */
+function targetFlags(roleArn: string | undefined, region: string | undefined, externalId: string | undefined): Record<string, string> {
+  return {
+    ...(roleArn ? { targetRoleArn: roleArn } : {}),
+    ...(region ? { region } : {}),
+    ...(externalId ? { targetExternalId: externalId } : {}),
+  };
+}
+
 export async function runCommand(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const { values } = parseFlags('run', args, {
     input: { type: 'string' },
     local: { type: 'boolean' },
     'max-wait': { type: 'string' },
+    'role-arn': { type: 'string' },
+    region: { type: 'string' },
+    'external-id': { type: 'string' },
     'state-machine': { type: 'string' },
     stack: { type: 'string' },
     json: { type: 'boolean' },
@@ -107,7 +119,11 @@ export async function runCommand(args: string[], out: (line: string) => void, er
   if (!values.input) throw new UsageError('run: --input FILE is required (the deployment input document).');
   const maxWait = positiveSeconds(values['max-wait'], '--max-wait');
   if (maxWait !== undefined && !values.local) throw new UsageError('--max-wait applies to --local runs only (a deployed state machine waits as its definition says).');
-  const document = readJsonFile(values.input, 'input document');
+  const target = targetFlags(values['role-arn'], values.region, values['external-id']);
+  if (Object.keys(target).length && !values.local) {
+    throw new UsageError('--role-arn, --region and --external-id apply to --local runs; for a deployed state machine, put targetRoleArn, region and targetExternalId in the input document.');
+  }
+  const document = { ...(readJsonFile(values.input, 'input document') as Record<string, unknown>), ...target };
   const { input } = asUsage(() => validateInput(document));
   const stackName = `${input.environmentName}-${input.stackName}`;
   await checkAwsSetup();

@@ -60,6 +60,32 @@ describe('run --local', () => {
     expect(result.stderr).toMatch(/… Wait Stack Creation \(1s\)/);
   }, 60_000);
 
+  it('--role-arn and --region send every CloudFormation call to that account and region, with the role assumed there', async () => {
+    const role = 'arn:aws:iam::222222222222:role/SafeDeployTarget-DeployRole';
+    const prodFile = path.join(dir, 'deploy-prod-account.json');
+    fs.writeFileSync(prodFile, JSON.stringify(input({ cloudFormationRoleArn: 'arn:aws:iam::222222222222:role/SafeDeployTarget-CloudFormationRole' })));
+    sandbox.sts.allowRole({ roleArn: role });
+    sandbox.install();
+
+    const result = await cli(['run', '--local', '--input', prodFile, '--role-arn', role, '--region', 'eu-west-1', '--max-wait', '1', '--quiet']);
+
+    expect(result.code).toBe(0);
+    expect(sandbox.cloudFormationIn('222222222222', 'eu-west-1').stack('prod-app')?.status).toBe('CREATE_COMPLETE');
+    const calls = sandbox.calls.find({ service: 'CloudFormation' });
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((call) => call.account === '222222222222' && call.region === 'eu-west-1')).toBe(true);
+    expect(sandbox.sts.assumed.map((session) => session.roleArn)).toContain(role);
+  }, 60_000);
+
+  it('--role-arn is for --local runs: a deployed state machine reads it from the input document', async () => {
+    sandbox.install();
+
+    const result = await cli(['run', '--input', documentFile, '--role-arn', 'arn:aws:iam::222222222222:role/x']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--role-arn, --region and --external-id apply to --local runs/);
+  });
+
   it('a rejected change exits 1 and names the offending resource', async () => {
     sandbox.seedStack({ stackName: 'prod-app', templateBody: TEMPLATE.replace('TableName: !Ref TableName', 'TableName: legacy-users'), parameters: { TableName: 'users' } });
     sandbox.install();
