@@ -17,6 +17,7 @@ import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
 import { AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
 import { STACK_STATUS_EVENT_PATTERN, STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
+import { DEFAULT_TARGET_ROLE_PATTERN } from './target-account-stack';
 
 /** Staged templates are only read while their stack operation starts; a week covers any retry. */
 export const DEFAULT_STAGED_TEMPLATE_EXPIRATION = Duration.days(7);
@@ -56,6 +57,14 @@ export interface OrchestratorStackProps extends StackProps {
    * and a completion function, so that deployments wait for their stack's event instead of polling.
    */
   readonly eventMode?: boolean;
+  /**
+   * Workload accounts the deployments may target (input `targetRoleArn`): the task functions may
+   * assume roles matching `targetRolePattern` there, those roles may read staged templates, and
+   * those accounts may forward their stack status change events to this account's bus.
+   */
+  readonly targetAccounts?: string[];
+  /** The names of the roles the task functions may assume in the target accounts. @default DEFAULT_TARGET_ROLE_PATTERN */
+  readonly targetRolePattern?: string;
 }
 
 /**
@@ -216,6 +225,13 @@ export class OrchestratorStack extends Stack {
       this.stackEvents = this.addStackEvents(waitTable, { stackArns, logRetention, removalPolicy });
     }
 
+    this.allowTargetAccounts(props.targetAccounts ?? [], props.targetRolePattern ?? DEFAULT_TARGET_ROLE_PATTERN, [
+      ...Object.entries(TASK_PERMISSIONS)
+        .filter(([, permissions]) => permissions.cloudFormation.length > 0)
+        .map(([name]) => taskFunctions[name]),
+      ...(this.stackEvents ? [this.stackEvents.completion] : []),
+    ]);
+
     // The pipeline trigger
     this.trigger = new DeployFunction(this, 'Trigger', {
       functionFolder: 'trigger',
@@ -249,6 +265,43 @@ export class OrchestratorStack extends Stack {
       value: this.serviceRole.roleArn,
       description: 'The role CloudFormation assumes for the deployed stacks (the default cloudFormationRoleArn)',
     });
+  }
+
+  /**
+   * Deployments into other accounts: the functions that call CloudFormation may assume the deploy
+   * roles there (by name pattern, account by account, never any role), those roles may read the
+   * staged templates, and those accounts may put their stack status events on this account's bus.
+   */
+  private allowTargetAccounts(accounts: string[], rolePattern: string, callers: DeployFunction[]): void {
+    if (accounts.length === 0) return;
+    if (!/^[\w+=,.@*-]+$/.test(rolePattern) || rolePattern.replace(/\*/g, '') === '') {
+      throw new Error(`targetRolePattern must be a role name with at most a few * wildcards (like SafeDeployTarget-*), not "${rolePattern}"`);
+    }
+    const roles = accounts.map((account) => `arn:${this.partition}:iam::${account}:role/${rolePattern}`);
+    for (const caller of callers) {
+      caller.role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
+      acknowledgeWildcardResources(caller.role, roles, 'The target accounts\' deploy roles, by the name pattern targetRolePattern: only those accounts, only roles so named.');
+    }
+    this.stagingBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'TargetAccountsReadStagedTemplates',
+        principals: accounts.map((account) => new iam.AccountPrincipal(account)),
+        actions: ['s3:GetObject'],
+        resources: [this.stagingBucket.arnForObjects(STAGED_TEMPLATE_KEY_PATTERN)],
+        conditions: { ArnLike: { 'aws:PrincipalArn': roles } },
+      }),
+    );
+    if (this.stackEvents) {
+      accounts.forEach(
+        (account) =>
+          new events.CfnEventBusPolicy(this, `TargetAccountEvents${account}`, {
+            eventBusName: 'default',
+            statementId: `SafeDeployTarget${account}`,
+            action: 'events:PutEvents',
+            principal: account,
+          }),
+      );
+    }
   }
 
   /** The status change rule and its target, the completion function, with a dead-letter queue for events it could not take. */

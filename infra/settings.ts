@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import type { OrchestratorStackProps } from './orchestrator-stack';
+import type { TargetAccountStackProps } from './target-account-stack';
 import type { GitHubSource, SamplePipelineSettings } from './pipeline-stack';
 
 /**
@@ -12,6 +13,9 @@ import type { GitHubSource, SamplePipelineSettings } from './pipeline-stack';
  * | `artifactBuckets=name,name` | artifact buckets of your own pipelines, which the deployments read |
  * | `serviceRoleManagedPolicies=arn,arn` | managed policies for the CloudFormation service role, instead of the sample's policy |
  * | `stackNamePatterns=test-*,prod-*` | the stacks the deployer may touch (default: all) |
+ * | `targetAccounts=111111111111,222222222222` | workload accounts deployments may target (targetRoleArn) |
+ * | `targetRolePattern=SafeDeployTarget-*` | the role names the task functions may assume there |
+ * | `orchestratorAccount=111111111111` | also define the target-account stack SafeDeployTarget, for that orchestrator |
  * | `eventMode=false` | no stack event resources (wait table, status change rule, completion function): deployments poll |
  * | `retainData=false` | delete buckets and log groups with the stacks (default: keep them) |
  */
@@ -45,11 +49,42 @@ export function readSettings(app: App): Settings {
     retainData,
     stackNamePatterns: list('stackNamePatterns'),
     eventMode: flag('eventMode', true),
+    ...targetSettings(list('targetAccounts'), text('targetRolePattern')),
     artifactStores: list('artifactBuckets')?.map((bucketName) => ({ bucketName })),
     serviceRole: managedPolicyArns ? { managedPolicyArns } : undefined,
   };
   if (!flag('samplePipeline', false)) return { orchestrator };
   return { orchestrator, samplePipeline: { retainData, gitHub: gitHubSource(text('connectionArn'), text('repo'), text('branch')) } };
+}
+
+function accountId(value: string, key: string): string {
+  if (!/^\d{12}$/.test(value)) throw new Error(`Context ${key} must be 12-digit account ids, not "${value}"`);
+  return value;
+}
+
+function targetSettings(accounts: string[] | undefined, rolePattern: string | undefined): Pick<OrchestratorStackProps, 'targetAccounts' | 'targetRolePattern'> {
+  return {
+    ...(accounts ? { targetAccounts: accounts.map((account) => accountId(account, 'targetAccounts')) } : {}),
+    ...(rolePattern ? { targetRolePattern: rolePattern } : {}),
+  };
+}
+
+/** The target-account stack's settings, when `orchestratorAccount` names the orchestrator it serves. */
+export function readTargetSettings(app: App): TargetAccountStackProps | undefined {
+  const text = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value).trim();
+  };
+  const orchestratorAccount = text('orchestratorAccount');
+  if (!orchestratorAccount) return undefined;
+  const managedPolicyArns = text('serviceRoleManagedPolicies')?.split(',').map((arn) => arn.trim()).filter(Boolean);
+  return {
+    orchestratorAccount: accountId(orchestratorAccount, 'orchestratorAccount'),
+    ...(text('orchestratorRegion') ? { orchestratorRegion: text('orchestratorRegion') } : {}),
+    ...(text('externalId') ? { externalId: text('externalId') } : {}),
+    ...(text('deployRoleName') ? { deployRoleName: text('deployRoleName') } : {}),
+    ...(managedPolicyArns?.length ? { serviceRole: { managedPolicyArns } } : {}),
+  };
 }
 
 function gitHubSource(connectionArn: string | undefined, repo: string | undefined, branch: string | undefined): GitHubSource | undefined {

@@ -8,8 +8,11 @@ import { actionsOf, ROOT, roleStatements, synthesize, type Synthesized } from '.
 
 /** The IAM service prefix of each SDK client package, where it differs from the package's name. */
 const IAM_PREFIX: Record<string, string> = { sfn: 'states' };
-/** Commands the SDK sends on its own, never the handlers' calls: S3 Express sessions, DynamoDB endpoint discovery. */
-const SDK_INTERNAL = new Set(['s3:CreateSession', 'dynamodb:DescribeEndpoints']);
+/**
+ * Commands that need no grant: the SDK sends the first two on its own (S3 Express sessions, DynamoDB
+ * endpoint discovery); GetCallerIdentity needs no permission (it names the principal an AssumeRole was refused to).
+ */
+const SDK_INTERNAL = new Set(['s3:CreateSession', 'dynamodb:DescribeEndpoints', 'sts:GetCallerIdentity']);
 /**
  * Calls made with the job's own temporary artifactCredentials, which CodePipeline scopes to the
  * action's artifacts, not with the function's role: the trigger writes the decision record to the
@@ -73,7 +76,8 @@ let synthesized: Synthesized;
 const bundles = new Map<string, Bundle>();
 
 beforeAll(async () => {
-  synthesized = synthesize();
+  // With a target account, so that the assuming of its deploy role is granted too.
+  synthesized = synthesize({ targetAccounts: '222222222222' });
   // One at a time: esbuild already uses every core for each bundle.
   for (const { name, folder } of FUNCTIONS) bundles.set(name, await bundle(folder));
 }, 120_000);
@@ -96,7 +100,7 @@ describe('each Lambda is allowed exactly the AWS calls its bundled code can make
   });
 
   test('the check sees the calls: the SDK commands of a handler are found in its bundle', () => {
-    expect(bundles.get('Check Stack Existence')?.commands).toEqual(['cloudformation:DescribeStacks', 'cloudformation:ListChangeSets']);
+    expect(bundles.get('Check Stack Existence')?.commands).toEqual(['cloudformation:DescribeStacks', 'cloudformation:ListChangeSets', 'sts:AssumeRole']);
     expect(neededActions(bundles.get('Create Change Set') as Bundle)).toEqual(
       expect.arrayContaining(['cloudformation:CreateChangeSet', 'iam:PassRole', 's3:GetObjectVersion']),
     );

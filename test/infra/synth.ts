@@ -18,6 +18,7 @@ export interface Synthesized extends Stacks {
   readonly violations: string[];
   readonly orchestratorTemplate: Template;
   readonly pipelineTemplate?: Template;
+  readonly targetTemplate?: Template;
   readonly cleanup: () => void;
 }
 
@@ -51,6 +52,7 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     violations,
     orchestratorTemplate: template(stacks.orchestrator.artifactId),
     pipelineTemplate: stacks.samplePipeline ? template(stacks.samplePipeline.artifactId) : undefined,
+    targetTemplate: stacks.target ? template(stacks.target.artifactId) : undefined,
     cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }),
   };
 }
