@@ -9,7 +9,7 @@ import { failureTypeFor } from '../../functions/trigger/execution-failure';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { loadDefinition } from '../../statemachine/definition';
 import { ScenarioError } from '../../local/sandbox';
-import { listScenarios, loadScenario, runScenario, unmetExpectations, type ScenarioRun } from '../../local/sandbox/scenario';
+import { listScenarios, loadScenario, runScenario, unmetExpectations, type ScenarioRun, type StageRun } from '../../local/sandbox/scenario';
 
 export const SCENARIOS_DIR = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 /** What `npm start` shows: a first deployment, a safe update, a rejected table replacement, a no-op. */
@@ -40,6 +40,15 @@ function pipelineReport(run: ScenarioRun): PipelineReport | undefined {
     ...(final.success?.outputVariables ? { outputVariables: final.success.outputVariables } : {}),
     ...(final.success?.executionDetails?.summary ? { message: final.success.executionDetails.summary } : {}),
   };
+}
+
+/** One line per stage of a staged scenario: how it ended, and where it deployed. */
+function formatStage(stage: StageRun): string {
+  const output = stage.execution.output as { result?: { decision?: string } } | undefined;
+  const account = typeof stage.input.targetRoleArn === 'string' ? stage.input.targetRoleArn.split(':')[4] : 'the orchestrator\'s own';
+  const region = typeof stage.input.region === 'string' ? `, region ${stage.input.region}` : '';
+  const stackName = `${String(stage.input.environmentName)}-${String(stage.input.stackName)}`;
+  return `  Stage ${stage.name}: ${stage.execution.status}${output?.result?.decision ? ` (${output.result.decision})` : stage.execution.error ? ` (${stage.execution.error})` : ''}, stack ${stackName} in account ${account}${region}.`;
 }
 
 function formatPipeline(report: PipelineReport): string[] {
@@ -113,6 +122,7 @@ export async function simulateCommand(args: string[], out: (line: string) => voi
     const differences = unmet(run);
     results.push({ scenario: scenario.name, summary, pipeline, unmet: differences });
     if (!values.json) {
+      for (const stage of run.stages ?? []) out(formatStage(stage));
       out(formatSummary(summary));
       if (pipeline) out(formatPipeline(pipeline).join('\n'));
       out(differences.length ? `  ✖ Not what the scenario expects: ${differences.join('; ')}` : '  As the scenario expects.');

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { readableCause } from '../../functions/shared/failure-cause';
-import { buildScenarioSandbox, loadScenario, scenarioInput } from '../../local/sandbox/scenario';
+import { buildScenarioSandbox, loadScenario, runScenario, scenarioInput, unmetExpectations } from '../../local/sandbox/scenario';
+import { handler as trigger } from '../../functions/trigger/handler';
 import { seedStack } from '../../local/sandbox/cloudformation/seed';
 import { enableEventMode } from '../../local/event-mode';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION, type Sandbox } from '../../local/sandbox';
@@ -161,5 +162,28 @@ describe('a deployment into another account', () => {
     const completionRead = run.sandbox.calls.find({ operation: 'DescribeStacks' }).filter((call) => call.sequence < answeredAt).pop();
     expect(completionRead?.account).toBe(PROD);
     expect(sessions.get(completionRead?.accessKeyId ?? '')?.roleArn).toBe(DEPLOY_ROLE);
+  });
+
+  it('the two-accounts scenario: one pipeline run, dev then prod, each stage\'s calls made in its own account with its own assumed role', async () => {
+    const run = await runScenario(loadScenario(path.join(__dirname, '..', '..', 'examples', 'scenarios', 'two-accounts')), { handlers: TASK_HANDLERS, trigger });
+
+    expect(unmetExpectations(run)).toEqual([]);
+    expect(run.stages?.map((stage) => [stage.name, stage.pipeline?.status])).toEqual([
+      ['dev', 'Succeeded'],
+      ['prod', 'Succeeded'],
+    ]);
+    const sessions = new Map(run.sandbox.sts.assumed.map((session) => [session.accessKeyId, session]));
+    const rolesByAccount = new Map<string, Set<string>>();
+    for (const call of run.sandbox.calls.find({ service: 'CloudFormation', includeFailed: true })) {
+      const role = sessions.get(call.accessKeyId ?? '')?.roleArn ?? 'the orchestrator\'s own credentials';
+      rolesByAccount.set(call.account ?? '', (rolesByAccount.get(call.account ?? '') ?? new Set()).add(role));
+    }
+    expect(Object.fromEntries([...rolesByAccount].map(([account, roles]) => [account, [...roles]]))).toEqual({
+      '222222222222': ['arn:aws:iam::222222222222:role/SafeDeployTarget-DeployRole'],
+      '333333333333': ['arn:aws:iam::333333333333:role/SafeDeployTarget-DeployRole'],
+    });
+    expect(run.sandbox.cloudFormationIn('222222222222').stack('dev-orders')?.status).toBe('CREATE_COMPLETE');
+    expect(run.sandbox.cloudFormationIn('333333333333').stack('prod-orders')?.status).toBe('UPDATE_COMPLETE');
+    expect(run.sandbox.cloudFormation.allStacks()).toEqual([]);
   });
 });

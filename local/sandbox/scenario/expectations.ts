@@ -8,10 +8,32 @@ export function causeText(cause: string | undefined): string {
   return readableCause(cause) ?? '';
 }
 
-/** What a run did differently from what its scenario expects; empty when it did what was expected. */
+/**
+ * What a run did differently from what its scenario expects; empty when it did what was expected.
+ * A staged scenario's stages are held to their own `expect` too, each problem named after its stage.
+ */
 export function unmetExpectations(run: ScenarioRun, expected: ScenarioExpectation = run.scenario.expect): string[] {
+  const lastInput = run.stages?.[run.stages.length - 1]?.input ?? run.scenario.input;
+  const problems = unmetBy(run, { execution: run.execution, input: lastInput, mutatingCalls: run.mutatingCalls }, expected);
+  for (const stage of run.stages ?? []) {
+    if (stage.expect) problems.push(...unmetBy(run, stage, stage.expect).map((problem) => `stage ${stage.name}: ${problem}`));
+  }
+  return problems;
+}
+
+/** The account and region a deployment with this input goes to: targetRoleArn's account, and region. */
+function targetOf(input: Record<string, unknown>): { account?: string; region?: string } {
+  const account = typeof input.targetRoleArn === 'string' ? input.targetRoleArn.split(':')[4] : undefined;
+  return { ...(account ? { account } : {}), ...(typeof input.region === 'string' ? { region: input.region } : {}) };
+}
+
+function unmetBy(
+  run: ScenarioRun,
+  deployed: { execution: ScenarioRun['execution']; input: Record<string, unknown>; mutatingCalls: string[] },
+  expected: ScenarioExpectation,
+): string[] {
   const problems: string[] = [];
-  const { execution } = run;
+  const { execution } = deployed;
   if (execution.status !== expected.status) {
     problems.push(`status ${execution.status}, expected ${expected.status} (error ${execution.error ?? '-'}: ${causeText(execution.cause)})`);
   }
@@ -24,13 +46,15 @@ export function unmetExpectations(run: ScenarioRun, expected: ScenarioExpectatio
   if (expected.decision !== undefined && output.result?.decision !== expected.decision) {
     problems.push(`decision ${output.result?.decision ?? '(none)'}, expected ${expected.decision}`);
   }
-  if (expected.mutatingCalls !== undefined && JSON.stringify(run.mutatingCalls) !== JSON.stringify(expected.mutatingCalls)) {
-    problems.push(`mutating calls [${run.mutatingCalls.join(', ')}], expected [${expected.mutatingCalls.join(', ')}]`);
+  if (expected.mutatingCalls !== undefined && JSON.stringify(deployed.mutatingCalls) !== JSON.stringify(expected.mutatingCalls)) {
+    problems.push(`mutating calls [${deployed.mutatingCalls.join(', ')}], expected [${expected.mutatingCalls.join(', ')}]`);
   }
   if (expected.stackStatus !== undefined) {
-    const stackName = `${String(run.scenario.input.environmentName)}-${String(run.scenario.input.stackName)}`;
-    const status = run.sandbox.cloudFormation.stack(stackName)?.status ?? '(no stack)';
-    if (status !== expected.stackStatus) problems.push(`stack ${stackName} is ${status}, expected ${expected.stackStatus}`);
+    const stackName = `${String(deployed.input.environmentName)}-${String(deployed.input.stackName)}`;
+    const { account, region } = targetOf(deployed.input);
+    const status = run.sandbox.cloudFormationIn(account, region).stack(stackName)?.status ?? '(no stack)';
+    const where = account || region ? ` (account ${account ?? 'own'}, region ${region ?? 'own'})` : '';
+    if (status !== expected.stackStatus) problems.push(`stack ${stackName}${where} is ${status}, expected ${expected.stackStatus}`);
   }
   for (const [key, value] of Object.entries(expected.outputs ?? {})) {
     const found = output.result?.outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue;

@@ -14,6 +14,15 @@ const StackSeedSchema = z.strictObject({
   template: z.string().optional(),
   parameters: z.record(z.string(), z.string()).optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  /** The account and region the stack is in; the sandbox's own by default (a deployment's target account). */
+  account: z.string().regex(/^\d{12}$/).optional(),
+  region: z.string().optional(),
+});
+
+const RoleSchema = z.strictObject({
+  /** A role of a target account the orchestrator may assume, as the target-account stack's deploy role. */
+  roleArn: z.string().min(1),
+  externalId: z.string().optional(),
 });
 
 const ResourceFailureSchema = z.strictObject({
@@ -82,7 +91,17 @@ export const ScenarioFileSchema = z.strictObject({
       stackEvents: z.boolean().optional(),
       /** With stackEvents: real milliseconds before each event is delivered (EventBridge's delay). */
       eventDelayMilliseconds: z.number().int().nonnegative().optional(),
+      /** Roles of target accounts that the orchestrator may assume. */
+      roles: z.array(RoleSchema).optional(),
     })
+    .optional(),
+  /**
+   * Deployments one after the other, like a pipeline's stages (dev, then prod), each through its
+   * own job: `input` is laid over the scenario's input; `expect` is what that stage ends with.
+   * The scenario's own `expect` is what the last one ends with.
+   */
+  stages: z
+    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), input: z.record(z.string(), z.unknown()), expect: ExpectSchema.optional() }))
     .optional(),
   expect: ExpectSchema,
 });

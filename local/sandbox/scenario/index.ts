@@ -12,5 +12,6 @@ export {
   type ScenarioRun,
   type ScenarioRunOptions,
   type ExecutionOutcome,
+  type StageRun,
 } from './run';
 export { unmetExpectations, causeText } from './expectations';

@@ -3,8 +3,10 @@ import type { CodePipelineEvent } from 'aws-lambda';
 import type { TaskHandler } from '../../engine';
 import type { PipelineJobResult } from '../codepipeline/job-runner';
 import { Sandbox, createSandbox } from '../sandbox';
+import { seedStack } from '../cloudformation/seed';
 import type { StateMachineRegistration } from '../stepfunctions/service';
-import type { Scenario } from './format';
+import type { Scenario, ScenarioExpectation } from './format';
+import { MUTATING_OPERATIONS } from '../calls';
 import type { Inspection } from '../../../functions/shared/state';
 import { inspectionFromEvents } from '../../inspection-events';
 import { enableEventMode } from '../../event-mode';
@@ -41,6 +43,17 @@ export interface ExecutionOutcome {
   cause?: string;
 }
 
+/** One stage of a staged scenario: its input (the scenario's, with the stage's laid over it) and its outcome. */
+export interface StageRun {
+  name: string;
+  input: Record<string, unknown>;
+  execution: ExecutionOutcome;
+  pipeline?: PipelineJobResult;
+  /** The successful CloudFormation mutating calls of this stage, in order. */
+  mutatingCalls: string[];
+  expect?: ScenarioExpectation;
+}
+
 export interface ScenarioRun {
   scenario: Scenario;
   /** The sandbox after the run, uninstalled, with its state and every recorded call. */
@@ -49,6 +62,8 @@ export interface ScenarioRun {
   pipeline?: PipelineJobResult;
   /** Successful CloudFormation mutating calls, in order. */
   mutatingCalls: string[];
+  /** A staged scenario's stages, in order; `execution` and `pipeline` are the last one's. */
+  stages?: StageRun[];
 }
 
 /** Builds the sandbox a scenario describes, not yet installed. */
@@ -77,7 +92,8 @@ export function buildScenarioSandbox(
   } else {
     sandbox.putArtifact(bucket, key, files);
   }
-  for (const stack of scenario.stacks) sandbox.seedStack(stack);
+  for (const { account, region, ...stack } of scenario.stacks) seedStack(sandbox.cloudFormationIn(account, region), stack);
+  for (const role of options.roles ?? []) sandbox.sts.allowRole(role);
   for (const failure of scenario.failures ?? []) sandbox.cloudFormation.failResource(failure);
   for (const fault of scenario.faults ?? []) sandbox.injectFault(fault);
   if (scenario.changeSetFailure) sandbox.cloudFormation.failNextChangeSet(scenario.changeSetFailure);
@@ -104,47 +120,77 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     enableEventMode(sandbox);
   }
   try {
-    let pipeline: PipelineJobResult | undefined;
-    let executionArn: string;
-    if (options.trigger) {
-      sandbox.s3.createBucket(DOCUMENTS_BUCKET);
-      const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = scenario.input;
-      sandbox.s3.putObject(DOCUMENTS_BUCKET, DOCUMENT_KEY, JSON.stringify(document, null, 2), 'application/json');
-      pipeline = await sandbox.runPipelineJob({
-        invoke: options.trigger,
-        userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: DOCUMENT_KEY }),
-        inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
-      });
-      executionArn = sandbox.stepFunctions.allExecutions()[0]?.executionArn ?? '';
-    } else {
-      const sfn = new SFNClient({});
-      const started = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name: options.executionName ?? `scenario-${scenario.name}`, input: JSON.stringify(scenarioInput(scenario)) }),
-      );
-      executionArn = started.executionArn ?? '';
-      for (let describes = 0; describes < MAX_DESCRIBES; describes++) {
-        const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-        if (described.status !== 'RUNNING') break;
-      }
+    const stages: StageRun[] = [];
+    for (const stage of scenario.stages ?? [undefined]) {
+      const input = { ...scenarioInput(scenario), ...(stage?.input ?? {}) };
+      const callsBefore = sandbox.calls.all().length;
+      const { execution, pipeline } = await deployOnce(sandbox, scenario, input, stateMachineArn, options, stage?.name);
+      const mutatingCalls = sandbox.calls
+        .all()
+        .slice(callsBefore)
+        .filter((call) => call.service === 'CloudFormation' && !call.error && MUTATING_OPERATIONS.CloudFormation.includes(call.operation))
+        .map((call) => call.operation);
+      stages.push({ name: stage?.name ?? scenario.name, input, execution, ...(pipeline ? { pipeline } : {}), mutatingCalls, ...(stage?.expect ? { expect: stage.expect } : {}) });
     }
-    await sandbox.stepFunctions.idle();
-    const result = executionArn ? await sandbox.stepFunctions.result(executionArn) : undefined;
-    const inspection = result ? inspectionFromEvents(result.events) : undefined;
+    const last = stages[stages.length - 1];
     return {
       scenario,
       sandbox,
-      pipeline,
-      execution: {
-        executionArn,
-        status: result?.status ?? 'NOT_STARTED',
-        ...(result?.output === undefined ? {} : { output: result.output }),
-        ...(result?.error === undefined ? {} : { error: result.error }),
-        ...(result?.cause === undefined ? {} : { cause: result.cause }),
-        ...(inspection ? { inspection } : {}),
-      },
+      ...(last.pipeline ? { pipeline: last.pipeline } : {}),
+      execution: last.execution,
       mutatingCalls: sandbox.mutatingCalls('CloudFormation'),
+      ...(scenario.stages ? { stages } : {}),
     };
   } finally {
     await sandbox.close();
   }
+}
+
+/** One deployment of the scenario's artifact with this input: through the pipeline's trigger, or started directly. */
+async function deployOnce(
+  sandbox: Sandbox,
+  scenario: Scenario,
+  input: Record<string, unknown>,
+  stateMachineArn: string,
+  options: ScenarioRunOptions,
+  stage: string | undefined,
+): Promise<{ execution: ExecutionOutcome; pipeline?: PipelineJobResult }> {
+  const seen = new Set(sandbox.stepFunctions.allExecutions().map((execution) => execution.executionArn));
+  let pipeline: PipelineJobResult | undefined;
+  let executionArn: string;
+  if (options.trigger) {
+    sandbox.s3.createBucket(DOCUMENTS_BUCKET);
+    const documentKey = stage ? DOCUMENT_KEY.replace(/input\.json$/, `${stage}.json`) : DOCUMENT_KEY;
+    const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = input;
+    sandbox.s3.putObject(DOCUMENTS_BUCKET, documentKey, JSON.stringify(document, null, 2), 'application/json');
+    pipeline = await sandbox.runPipelineJob({
+      invoke: options.trigger,
+      userParameters: JSON.stringify({ s3Bucket: DOCUMENTS_BUCKET, stateMachineFile: documentKey }),
+      inputArtifacts: [{ name: 'SourceArtifact', bucket: scenario.artifact.bucket, key: scenario.artifact.key }],
+    });
+    executionArn = sandbox.stepFunctions.allExecutions().find((execution) => !seen.has(execution.executionArn))?.executionArn ?? '';
+  } else {
+    const sfn = new SFNClient({});
+    const name = options.executionName ?? `scenario-${scenario.name}`;
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: stage ? `${name}-${stage}` : name, input: JSON.stringify(input) }));
+    executionArn = started.executionArn ?? '';
+    for (let describes = 0; describes < MAX_DESCRIBES; describes++) {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (described.status !== 'RUNNING') break;
+    }
+  }
+  await sandbox.stepFunctions.idle();
+  const result = executionArn ? await sandbox.stepFunctions.result(executionArn) : undefined;
+  const inspection = result ? inspectionFromEvents(result.events) : undefined;
+  return {
+    ...(pipeline ? { pipeline } : {}),
+    execution: {
+      executionArn,
+      status: result?.status ?? 'NOT_STARTED',
+      ...(result?.output === undefined ? {} : { output: result.output }),
+      ...(result?.error === undefined ? {} : { error: result.error }),
+      ...(result?.cause === undefined ? {} : { cause: result.cause }),
+      ...(inspection ? { inspection } : {}),
+    },
+  };
 }
