@@ -38,7 +38,7 @@ export interface TaskPermissions {
   readonly knowsDefaultServiceRole?: boolean;
   /**
    * Event mode's waiting task: records its token in the wait table (dynamodb:PutItem), may claim it
-   * back (dynamodb:DeleteItem) and answer it (states:SendTaskSuccess, SendTaskFailure). Sets STACK_WAIT_TABLE.
+   * (dynamodb:UpdateItem) and remove it (dynamodb:DeleteItem) and answer it (states:SendTaskSuccess, SendTaskFailure). Sets STACK_WAIT_TABLE.
    */
   readonly awaitsStackEvents?: boolean;
   /** Is told the wait table's name (STACK_WAIT_TABLE), which makes event mode the deployments' default. */
@@ -90,11 +90,11 @@ export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
 /** The completion function (functions/complete-stack-wait): reads the stack, claims a wait, answers its token. */
 export const COMPLETION_PERMISSIONS = {
   cloudFormation: ['DescribeStacks', 'DescribeStackEvents'],
-  dynamoDb: ['Query', 'DeleteItem'],
+  dynamoDb: ['Query', 'UpdateItem', 'DeleteItem'],
   stepFunctions: ['SendTaskSuccess', 'SendTaskFailure'],
 } as const;
 /** What the waiting task does with the wait table. */
-export const AWAIT_TABLE_ACTIONS = ['PutItem', 'DeleteItem'] as const;
+export const AWAIT_TABLE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem'] as const;
 
 /** Where staged templates go inside the staging bucket (functions/shared/template-source.ts). */
 export const STAGED_TEMPLATE_KEY_PATTERN = 'templates/*';

@@ -1,7 +1,7 @@
 import { logger } from '../shared/logger';
 import { DeploymentError, InvalidInputError } from '../shared/errors';
 import { checkStackOperation, operationKindOf, outcomeUnknownError } from '../shared/operation-status';
-import { answerWait, claimWaiter, recordWaiter, type StackWaiter } from '../shared/stack-wait';
+import { answerWait, claimWaiter, forgetWaiter, recordWaiter, type StackWaiter } from '../shared/stack-wait';
 import type { Deployment, OperationResult } from '../shared/state';
 import { withDeploymentTarget } from '../shared/target';
 
@@ -52,11 +52,12 @@ export const handler = withDeploymentTarget(async (event: AwaitStackEventEvent):
     return { waiting: true };
   }
   // The completion function may have seen the event meanwhile and answered already.
-  if (!(await claimWaiter(waiter))) {
+  if (!(await claimWaiter(waiter, `wait:${executionArn}:${event.retryCount ?? 0}`))) {
     logger.info('The wait was answered by the completion function', { stackName: deployment.stackName });
     return { waiting: false };
   }
   const answered = await answerWait(taskToken, answer);
+  await forgetWaiter(waiter);
   logger.info('Stack operation ended before its event was awaited; answered the wait', {
     stackName: deployment.stackName,
     outcome: 'output' in answer ? answer.output.status : answer.error.name,

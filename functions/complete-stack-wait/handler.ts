@@ -3,7 +3,7 @@ import { inTargetOf } from '../shared/target';
 import { DeploymentError } from '../shared/errors';
 import { checkStackOperation, operationKindOf } from '../shared/operation-status';
 import { SETTLED_STACK_STATUSES, STACK_STATUS_CHANGE } from '../shared/stack-events';
-import { answerWait, claimWaiter, waitersOf, type StackWaiter, type WaitAnswer } from '../shared/stack-wait';
+import { answerWait, claimWaiter, forgetWaiter, waitersOf, type StackWaiter, type WaitAnswer } from '../shared/stack-wait';
 
 /** The part of an EventBridge "CloudFormation Stack Status Change" event this function reads. */
 export interface StackStatusChangeEvent {
@@ -51,8 +51,13 @@ export const handler = async (event: StackStatusChangeEvent): Promise<Completion
       summary.stillChanging += 1;
       continue;
     }
-    if ((await claimWaiter(waiter)) && (await answerWait(waiter.taskToken, answer))) summary.answered += 1;
-    else summary.alreadyAnswered += 1;
+    // EventBridge redelivers an event with its id: a retried invocation claims as the same reader.
+    if ((await claimWaiter(waiter, `event:${event.id ?? stackId}`)) && (await answerWait(waiter.taskToken, answer))) {
+      summary.answered += 1;
+      await forgetWaiter(waiter);
+    } else {
+      summary.alreadyAnswered += 1;
+    }
   }
   logger.info('Stack status change handled', { ...summary, eventId: event.id });
   return summary;

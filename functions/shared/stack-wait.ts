@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { dynamoDb } from './dynamodb-client';
 import { stepFunctions } from './stepfunctions-client';
@@ -94,23 +94,50 @@ function toWaiter(item: Record<string, AttributeValue>): StackWaiter | undefined
 /**
  * Takes the record if it still holds this token: true means the caller, and only the caller,
  * answers the wait. False: another reader answered it, or the execution waits with a newer token.
+ *
+ * The record is marked with the claimant rather than deleted: a claim whose answer was lost (the
+ * SDK then retries it) finds its own mark and goes on, where a deleted record would have looked
+ * claimed by someone else and left the wait to its 30-minute fallback. `claimant` is the same on
+ * every retry of the same reader: the task token for the waiting task, the event id for the
+ * completion function (EventBridge redelivers an event with its id).
  */
-export async function claimWaiter(waiter: Pick<StackWaiter, 'stackId' | 'waiter' | 'taskToken'>): Promise<boolean> {
+export async function claimWaiter(waiter: Pick<StackWaiter, 'stackId' | 'waiter' | 'taskToken'>, claimant: string): Promise<boolean> {
   const table = waitTableName();
   try {
     await dynamoDb.send(
-      new DeleteItemCommand({
+      new UpdateItemCommand({
         TableName: table,
-        Key: { stackId: { S: waiter.stackId }, waiter: { S: waiter.waiter } },
-        ConditionExpression: 'taskToken = :token',
-        ExpressionAttributeValues: { ':token': { S: waiter.taskToken } },
+        Key: keyOf(waiter),
+        UpdateExpression: 'SET claimedBy = :claimant',
+        ConditionExpression: 'taskToken = :token AND (attribute_not_exists(claimedBy) OR claimedBy = :claimant)',
+        ExpressionAttributeValues: { ':token': { S: waiter.taskToken }, ':claimant': { S: claimant } },
       }),
     );
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException || errorName(error) === 'ConditionalCheckFailedException') return false;
-    return awsCall(`DynamoDB DeleteItem ${table}`, () => Promise.reject(error));
+    return awsCall(`DynamoDB UpdateItem ${table}`, () => Promise.reject(error));
   }
+}
+
+/** Removes an answered wait's record; one that stays is harmless (its token is spent) and expires by TTL. */
+export async function forgetWaiter(waiter: Pick<StackWaiter, 'stackId' | 'waiter' | 'taskToken'>): Promise<void> {
+  try {
+    await dynamoDb.send(
+      new DeleteItemCommand({
+        TableName: waitTableName(),
+        Key: keyOf(waiter),
+        ConditionExpression: 'taskToken = :token',
+        ExpressionAttributeValues: { ':token': { S: waiter.taskToken } },
+      }),
+    );
+  } catch {
+    // A newer wait replaced the record, or the table did not answer: the TTL removes it.
+  }
+}
+
+function keyOf(waiter: Pick<StackWaiter, 'stackId' | 'waiter'>): Record<string, AttributeValue> {
+  return { stackId: { S: waiter.stackId }, waiter: { S: waiter.waiter } };
 }
 
 /** Step Functions' answers for a token whose wait is over: nothing left to answer. */

@@ -25,7 +25,7 @@ export const MUTATING_OPERATIONS: Readonly<Record<ServiceName, readonly string[]
   S3: ['PutObject', 'DeleteObject'],
   StepFunctions: ['StartExecution', 'StopExecution'],
   CodePipeline: ['PutJobSuccessResult', 'PutJobFailureResult'],
-  DynamoDB: ['PutItem', 'DeleteItem'],
+  DynamoDB: ['PutItem', 'UpdateItem', 'DeleteItem'],
   STS: [],
 };
 

@@ -77,7 +77,7 @@ describe('event mode: the deployment waits for the stack\'s status change event'
     expect(run.states).toEqual(expect.arrayContaining(['Execute Change Set', 'Await Update Event?', 'Await Stack Event', 'Deployment Succeeded']));
     expect(run.states).not.toContain('Get Stack Update Status');
     // Recorded, read once (still changing), then the event: found by Query, claimed by DeleteItem, answered.
-    expect(operations(run.sandbox, ['PutItem', 'Query', 'DeleteItem', 'SendTaskSuccess', 'SendTaskFailure'])).toEqual(['PutItem', 'Query', 'DeleteItem', 'SendTaskSuccess']);
+    expect(operations(run.sandbox, ['PutItem', 'Query', 'UpdateItem', 'DeleteItem', 'SendTaskSuccess', 'SendTaskFailure'])).toEqual(['PutItem', 'Query', 'UpdateItem', 'SendTaskSuccess', 'DeleteItem']);
     const settled = run.sandbox.events.deliveries.filter((delivery) => delivery.outcome === 'delivered');
     expect(settled.map((delivery) => (delivery.event.detail['status-details'] as { status: string }).status)).toContain('UPDATE_COMPLETE');
     // The rule lets no *_IN_PROGRESS status through.
@@ -123,8 +123,8 @@ describe('event mode: the deployment waits for the stack\'s status change event'
 
     expect(run.status).toBe('SUCCEEDED');
     // PutItem, the wait's read finds UPDATE_COMPLETE, claims its record and answers; the completion function's Query finds nothing.
-    const sequence = operations(run.sandbox, ['PutItem', 'Query', 'DeleteItem', 'SendTaskSuccess']);
-    expect(sequence.slice(0, 3)).toEqual(['PutItem', 'DeleteItem', 'SendTaskSuccess']);
+    const sequence = operations(run.sandbox, ['PutItem', 'Query', 'UpdateItem', 'DeleteItem', 'SendTaskSuccess']);
+    expect(sequence.slice(0, 4)).toEqual(['PutItem', 'UpdateItem', 'SendTaskSuccess', 'DeleteItem']);
     expect(run.sandbox.calls.find({ operation: 'SendTaskSuccess' })).toHaveLength(1);
   });
 
@@ -139,7 +139,8 @@ describe('event mode: the deployment waits for the stack\'s status change event'
     expect(run.status).toBe('SUCCEEDED');
     const completes = run.sandbox.events.deliveries.filter((delivery) => (delivery.event.detail['status-details'] as { status: string }).status === 'UPDATE_COMPLETE');
     expect(completes.map((delivery) => delivery.outcome)).toEqual(['delivered', 'delivered']);
-    expect(run.sandbox.calls.find({ operation: 'SendTaskSuccess', includeFailed: true })).toHaveLength(1);
+    // The second delivery (same event id) may claim as the same reader; Step Functions takes one answer.
+    expect(run.sandbox.calls.find({ operation: 'SendTaskSuccess' })).toHaveLength(1);
   });
 
   it('an out-of-order or stale settled event does not end the wait: the completion function reads the stack, which is still changing', async () => {

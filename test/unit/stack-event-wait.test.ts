@@ -3,7 +3,7 @@
  * the completion function (woken by a status change event, reads the stack, answers the token).
  */
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as awaitStackEvent } from '../../functions/await-stack-event/handler';
@@ -28,6 +28,7 @@ beforeEach(() => {
   dynamo.reset();
   sfn.reset();
   dynamo.on(PutItemCommand).resolves({});
+  dynamo.on(UpdateItemCommand).resolves({});
   dynamo.on(DeleteItemCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
@@ -65,7 +66,7 @@ describe('Await Stack Event', () => {
     expect(JSON.parse(put.Item?.context?.S ?? '')).toEqual({ deployment: deployment(), result: UPDATING });
     // Expires by TTL two days after now at the latest deadline, in epoch seconds.
     expect(Number(put.Item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000 + 86_400);
-    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
   });
 
@@ -74,11 +75,15 @@ describe('Await Stack Event', () => {
 
     expect(await awaitEvent()).toEqual({ waiting: false });
 
-    expect(dynamo.commandCalls(DeleteItemCommand)[0].args[0].input).toMatchObject({
+    // Marked as this reader's, not deleted: a retried claim whose answer was lost finds its own mark.
+    expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input).toMatchObject({
       Key: { stackId: { S: STACK_ID }, waiter: { S: EXECUTION_ARN } },
-      ConditionExpression: 'taskToken = :token',
-      ExpressionAttributeValues: { ':token': { S: TOKEN } },
+      UpdateExpression: 'SET claimedBy = :claimant',
+      ConditionExpression: 'taskToken = :token AND (attribute_not_exists(claimedBy) OR claimedBy = :claimant)',
+      ExpressionAttributeValues: { ':token': { S: TOKEN }, ':claimant': { S: `wait:${EXECUTION_ARN}:0` } },
     });
+    // Answered, then forgotten.
+    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(1);
     const success = sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input;
     expect(success.taskToken).toBe(TOKEN);
     expect(JSON.parse(success.output ?? '')).toMatchObject({ done: true, decision: 'UPDATED', status: 'UPDATE_COMPLETE' });
@@ -100,7 +105,7 @@ describe('Await Stack Event', () => {
 
   it('the completion function claimed the record first: answers nothing', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
-    dynamo.on(DeleteItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamo.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     expect(await awaitEvent()).toEqual({ waiting: false });
     expect(sfn.calls()).toHaveLength(0);
@@ -182,8 +187,17 @@ describe('the completion function', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')] });
 
     expect(await completeStackWait(EVENT)).toMatchObject({ answered: 0, stillChanging: 1 });
-    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('claims as the event: a retried delivery of the same event finds its own mark and answers', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [recordOfThisWait()] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+
+    await completeStackWait(EVENT);
+
+    expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input.ExpressionAttributeValues?.[':claimant']).toEqual({ S: `event:${EVENT.id}` });
   });
 
   it('a duplicate event finds the record gone and answers nothing', async () => {
@@ -197,7 +211,7 @@ describe('the completion function', () => {
   it('a record claimed by someone else, or a wait that already timed out, is counted and not an error', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [recordOfThisWait(), { ...recordOfThisWait(), waiter: { S: `${EXECUTION_ARN}-2` } }] });
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
-    dynamo.on(DeleteItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} })).resolves({});
+    dynamo.on(UpdateItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} })).resolves({});
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
 
     expect(await completeStackWait(EVENT)).toMatchObject({ answered: 0, alreadyAnswered: 2 });

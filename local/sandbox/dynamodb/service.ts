@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   ResourceNotFoundException,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
@@ -71,6 +72,23 @@ export class DynamoDbSandbox {
         table.items.delete(key);
         return input.ReturnValues === 'ALL_OLD' && existing ? { Attributes: existing } : {};
       }),
+      route('UpdateItem', UpdateItemCommand, (input) => {
+        const table = this.table(input.TableName);
+        const key = this.keyOf(table, input.Key ?? {});
+        const existing = table.items.get(key);
+        this.checkCondition(input.ConditionExpression, input.ExpressionAttributeValues, existing);
+        const updated: Item = { ...(existing ?? structuredClone(input.Key ?? {})) };
+        const sets = /^\s*SET\s+(.+)$/i.exec(input.UpdateExpression ?? '');
+        if (!sets) throw new SandboxUnsupportedOperationError(`The DynamoDB sandbox updates with "SET a = :v, …" only, not "${input.UpdateExpression}".`);
+        for (const assignment of sets[1].split(',')) {
+          const [name, value] = assignment.split('=').map((part) => part.trim());
+          const attribute = input.ExpressionAttributeValues?.[value];
+          if (!/^\w+$/.test(name) || !attribute) throw new SandboxUnsupportedOperationError(`The DynamoDB sandbox cannot apply "${assignment.trim()}".`);
+          updated[name] = structuredClone(attribute);
+        }
+        table.items.set(key, updated);
+        return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(updated) } : {};
+      }),
       route('Query', QueryCommand, (input) => {
         const table = this.table(input.TableName);
         const match = /^\s*(\w+)\s*=\s*(:\w+)\s*$/.exec(input.KeyConditionExpression ?? '');
@@ -99,19 +117,58 @@ export class DynamoDbSandbox {
     return `${partition}\u0000${sort}`;
   }
 
-  /** `attr = :value` and `attribute_not_exists(attr)`: the conditions this project writes. */
+  /**
+   * The conditions this project writes: `attr = :value`, `attribute_not_exists(attr)`, joined with
+   * AND and OR, in parentheses. Anything else is a sandbox error, never a silent match.
+   */
   private checkCondition(expression: string | undefined, values: Record<string, AttributeValue> | undefined, existing: Item | undefined): void {
     if (!expression) return;
-    const equals = /^\s*(\w+)\s*=\s*(:\w+)\s*$/.exec(expression);
-    if (equals) {
-      if (!existing || scalar(existing[equals[1]]) !== scalar(values?.[equals[2]])) raise(conditionFailed());
-      return;
+    if (!evaluateCondition(expression, values ?? {}, existing)) raise(conditionFailed());
+  }
+}
+
+function evaluateCondition(expression: string, values: Record<string, AttributeValue>, item: Item | undefined): boolean {
+  const tokens = expression.match(/\(|\)|attribute_not_exists\(\w+\)|:\w+|\w+|=/g) ?? [];
+  let position = 0;
+  const peek = (): string | undefined => tokens[position];
+  const next = (): string => {
+    const token = tokens[position++];
+    if (token === undefined) throw new SandboxUnsupportedOperationError(`The DynamoDB sandbox cannot read the condition "${expression}".`);
+    return token;
+  };
+  const primary = (): boolean => {
+    const token = next();
+    if (token === '(') {
+      const value = or();
+      if (next() !== ')') throw new SandboxUnsupportedOperationError(`Unbalanced parentheses in "${expression}".`);
+      return value;
     }
-    const notExists = /^\s*attribute_not_exists\((\w+)\)\s*$/.exec(expression);
-    if (notExists) {
-      if (existing && existing[notExists[1]] !== undefined) raise(conditionFailed());
-      return;
+    const notExists = /^attribute_not_exists\((\w+)\)$/.exec(token);
+    if (notExists) return !item || item[notExists[1]] === undefined;
+    if (/^\w+$/.test(token) && peek() === '=') {
+      next();
+      const value = next();
+      return !!item && scalar(item[token]) !== undefined && scalar(item[token]) === scalar(values[value]);
     }
     throw new SandboxUnsupportedOperationError(`The DynamoDB sandbox does not understand the condition "${expression}".`);
-  }
+  };
+  const and = (): boolean => {
+    let value = primary();
+    while (peek()?.toUpperCase() === 'AND') {
+      next();
+      value = primary() && value;
+    }
+    return value;
+  };
+  const or = (): boolean => {
+    let value = and();
+    while (peek()?.toUpperCase() === 'OR') {
+      next();
+      value = and() || value;
+    }
+    return value;
+  };
+  const result = or();
+  if (position !== tokens.length) throw new SandboxUnsupportedOperationError(`The DynamoDB sandbox does not understand the condition "${expression}".`);
+  return result;
 }
