@@ -12,6 +12,10 @@ import { fillRevisionFromArtifact, readInputDocument, toExecutionInput } from '.
 import type { Job } from './job-event';
 import type { JobOutcome } from './job-result';
 import { parseUserParameters } from './user-parameters';
+import { sleep } from './sleep';
+
+/** Reads of "does this job's execution exist?" before a start that kept failing is reported failed. */
+const EXISTING_EXECUTION_CHECKS = 5;
 
 /**
  * The first invocation of a job: read the input document, fill in the artifact, validate it,
@@ -46,12 +50,19 @@ export async function startDeployment(job: Job, stateMachineArn: string, origin:
  */
 async function executionOfThisJob(stateMachineArn: string, jobId: string): Promise<DescribeExecutionCommandOutput | undefined> {
   const executionArn = executionArnFor(stateMachineArn, executionNameFor(jobId));
-  try {
-    const existing = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
-    return existing?.executionArn ? existing : undefined;
-  } catch (error) {
-    logger.info('No execution of this job could be found', { executionArn, reason: describeError(error) });
-    return undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
+      return existing?.executionArn ? existing : undefined;
+    } catch (error) {
+      // Throttled now is no answer: failing the job here could report a deployment that runs as failed.
+      if (isTransient(error) && attempt < EXISTING_EXECUTION_CHECKS) {
+        await sleep(attempt * 1000);
+        continue;
+      }
+      logger.info('No execution of this job could be found', { executionArn, reason: describeError(error) });
+      return undefined;
+    }
   }
 }
 

@@ -217,7 +217,14 @@ export class Sandbox {
     const key = `${account}/${region}`;
     let other = this.otherCloudFormations.get(key);
     if (!other) {
-      other = new CloudFormationSandbox({ clock: this.clock, random: this.random, readObject: (bucket, objectKey) => this.s3.readObject(bucket, objectKey), account, region });
+      other = new CloudFormationSandbox({
+        clock: this.clock,
+        random: this.random,
+        readObject: (bucket, objectKey) => this.s3.readObject(bucket, objectKey),
+        account,
+        region,
+        shared: this.cloudFormation.sharedFailures(),
+      });
       Object.assign(other.options, this.cloudFormation.options);
       this.otherCloudFormations.set(key, other);
     }

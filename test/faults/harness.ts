@@ -67,6 +67,8 @@ export interface RunPlan {
    * may be lost or delivered twice, and its wait table may throttle or fail.
    */
   events?: { lose: number; duplicate: number; tableFaults: boolean };
+  /** The stack is in another account, deployed through a role assumed there (which STS may throttle). */
+  target?: { stsFaults: boolean };
 }
 
 export interface DeploymentOutcome {
@@ -108,8 +110,20 @@ export function planRun(masterSeed: number, index: number): RunPlan {
     slow: random.next() < 0.3,
     // Drawn last, so that the plans drawn before event mode existed stay as they were.
     ...eventModePlan(random),
+    ...targetPlan(random),
   };
 }
+
+function targetPlan(random: SeededRandom): Pick<RunPlan, 'target'> {
+  const target = random.next() < 0.3;
+  const stsFaults = random.next() < 0.5;
+  return target ? { target: { stsFaults } } : {};
+}
+
+/** The target account of the runs that deploy into another account, and the role they assume there. */
+const TARGET_ACCOUNT = '222222222222';
+const TARGET_ROLE = `arn:aws:iam::${TARGET_ACCOUNT}:role/SafeDeployTarget-DeployRole`;
+const TARGET_SERVICE_ROLE = `arn:aws:iam::${TARGET_ACCOUNT}:role/SafeDeployTarget-CloudFormationRole`;
 
 function eventModePlan(random: SeededRandom): Pick<RunPlan, 'events'> {
   const events = random.next() < 0.4;
@@ -196,7 +210,15 @@ function faultyHandlers(plan: RunPlan, counts: Record<string, number>): Record<s
 export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResult> {
   const kind = KINDS[plan.kind];
   const loaded = loadScenario(path.join(SCENARIOS, kind.scenario));
-  const scenario = withNoEchoSecret({ ...loaded, seed: plan.seed, sandbox: { ...(loaded.sandbox ?? {}), ...(plan.slow ? { delayPolls: 6 } : {}) } });
+  const targeted: Scenario = plan.target
+    ? {
+        ...loaded,
+        input: { ...loaded.input, targetRoleArn: TARGET_ROLE, cloudFormationRoleArn: TARGET_SERVICE_ROLE },
+        stacks: loaded.stacks.map((stack) => ({ ...stack, account: TARGET_ACCOUNT })),
+        sandbox: { ...(loaded.sandbox ?? {}), roles: [{ roleArn: TARGET_ROLE }] },
+      }
+    : loaded;
+  const scenario = withNoEchoSecret({ ...targeted, seed: plan.seed, sandbox: { ...(targeted.sandbox ?? {}), ...(plan.slow ? { delayPolls: 6 } : {}) } });
   const lambdaFaults: Record<string, number> = {};
   const handlers = faultyHandlers(plan, lambdaFaults);
   const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, handlers);
@@ -209,6 +231,7 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   sandbox.install();
   sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
   for (const rule of faultRules(plan)) sandbox.injectFault(rule);
+  if (plan.target?.stsFaults) sandbox.injectFault({ service: 'STS', operation: '*', kind: 'throttle', probability: 0.2 });
   if (plan.events) {
     enableEventMode(sandbox);
     Object.assign(sandbox.events.options, { loseProbability: plan.events.lose, duplicateProbability: plan.events.duplicate });
@@ -293,13 +316,21 @@ function secretsLeaked(sandbox: Sandbox, logs: string[], histories: string[]): s
     .map((call) => (call.operation === 'CreateStack' || call.operation === 'CreateChangeSet' ? { ...call.input, Parameters: undefined } : call.input))
     .map((input) => JSON.stringify(input));
   const everywhere = [...recorded, ...logs, ...histories].join('\n');
-  return [NO_ECHO_SECRET, ...CREDENTIAL_SECRETS].filter((secret) => everywhere.includes(secret));
+  const assumed = sandbox.sts.assumed.flatMap((session) => [session.secretAccessKey, session.sessionToken]);
+  return [NO_ECHO_SECRET, ...CREDENTIAL_SECRETS, ...assumed].filter((secret) => everywhere.includes(secret));
 }
 
 function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: DeploymentOutcome[], logs: string[]): string[] {
   const violations: string[] = [];
   const stackName = 'prod-orders';
-  const stack = sandbox.cloudFormation.stack(stackName);
+  const cloudFormation = sandbox.cloudFormationIn(plan.target ? TARGET_ACCOUNT : undefined);
+  const stack = cloudFormation.stack(stackName);
+  // A target deployment makes every CloudFormation call in the target account, with the role assumed there.
+  if (plan.target) {
+    const assumed = new Set(sandbox.sts.assumed.map((session) => session.accessKeyId));
+    const stray = sandbox.calls.find({ service: 'CloudFormation', includeFailed: true }).filter((call) => call.account !== TARGET_ACCOUNT || !assumed.has(call.accessKeyId ?? ''));
+    if (stray.length) violations.push(`wrong-account: ${stray.length} CloudFormation call(s) of a target deployment went elsewhere or without the target role`);
+  }
   const executeAttempts = sandbox.calls.find({ operation: 'ExecuteChangeSet', includeFailed: true });
   const createAttempts = sandbox.calls.find({ operation: 'CreateStack', includeFailed: true });
 
@@ -327,7 +358,7 @@ function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: 
     const executed = new Set(executeAttempts.filter((call) => !call.error || call.error.name === 'ServiceUnavailable').map((call) => String(call.input.ChangeSetName))).size;
     if (plan.onBusy === 'fail' && executed > 1) violations.push(`overlap: ${executed} deployments that should have refused each other executed change sets on one stack`);
   }
-  const leftOver = sandbox.cloudFormation
+  const leftOver = cloudFormation
     .changeSetsOf(stackName)
     .filter((changeSet) => changeSet.executionStatus === 'AVAILABLE' || changeSet.executionStatus === 'UNAVAILABLE');
   if (leftOver.length) violations.push(`orphan: ${leftOver.length} change set(s) left behind: ${leftOver.map((changeSet) => `${changeSet.changeSetName} (${changeSet.status})`).join(', ')}`);

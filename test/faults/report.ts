@@ -27,6 +27,7 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
           : ['polling'],
       ),
     ),
+    ...section('Runs by account', count(results, (result) => [result.plan.target ? `target account${result.plan.target.stsFaults ? ', STS throttled' : ''}` : 'own account'])),
     ...section('Faults injected by kind', new Map([...faults].sort(([a], [b]) => a.localeCompare(b)))),
     ...section('Outcomes by kind', outcomes),
     ...section(`Invariant violations: ${[...violations.values()].reduce((a, b) => a + b, 0)}`, violations),

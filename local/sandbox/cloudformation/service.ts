@@ -85,6 +85,11 @@ export interface CloudFormationDependencies {
   /** The account and region this CloudFormation is of (stack and change set ARNs); the sandbox's own by default. */
   account?: string;
   region?: string;
+  /**
+   * Resources made to fail and change sets made to fail, shared with the sandbox's own account's
+   * CloudFormation: a scenario's failures apply wherever its stack is.
+   */
+  shared?: { failures: ResourceFailureRule[]; changeSetFailures: string[] };
 }
 
 /**
@@ -103,13 +108,15 @@ export class CloudFormationSandbox {
   /** The live (not DELETE_COMPLETE) stack of each name. */
   private readonly liveByName = new Map<string, string>();
   private readonly changeSets = new Map<string, SandboxChangeSet>();
-  private readonly failures: ResourceFailureRule[] = [];
-  private readonly changeSetFailures: string[] = [];
+  private readonly failures: ResourceFailureRule[];
+  private readonly changeSetFailures: string[];
   private readonly slowdowns = new Map<string, number>();
   private readonly events: EventWriter;
   private readonly operationDeps: OperationDependencies;
 
   constructor(private readonly deps: CloudFormationDependencies) {
+    this.failures = deps.shared?.failures ?? [];
+    this.changeSetFailures = deps.shared?.changeSetFailures ?? [];
     this.events = new EventWriter(deps.clock, deps.random);
     this.operationDeps = {
       clock: deps.clock,
@@ -147,6 +154,11 @@ export class CloudFormationSandbox {
   /** The stack's state, by name (live stacks) or id (deleted ones too). */
   stack(nameOrId: string): SandboxStack | undefined {
     return isArn(nameOrId) ? this.stacksById.get(nameOrId) : this.live(nameOrId);
+  }
+
+  /** The failure rules, for another account's CloudFormation to share (Sandbox.cloudFormationIn). */
+  sharedFailures(): { failures: ResourceFailureRule[]; changeSetFailures: string[] } {
+    return { failures: this.failures, changeSetFailures: this.changeSetFailures };
   }
 
   allStacks(): SandboxStack[] {

@@ -678,6 +678,20 @@ describe('a first invocation that meets a transient error', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
+  it('reads again when the check for the job\'s execution is throttled, rather than failing a deployment that runs', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('SlowDown', 'Please reduce your request rate.', { httpStatusCode: 503, fault: 'server' }));
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN })
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded', { httpStatusCode: 400, retryable: true }))
+      .resolves({ executionArn: EXECUTION_ARN, status: 'RUNNING', input: START_INPUT, startDate: new Date() });
+
+    await handler(jobEvent({ jobId: SECOND_JOB, continuationToken: pendingToken(5) }));
+
+    expect(codePipeline.commandCalls(PutJobFailureResultCommand)).toHaveLength(0);
+    expect(JSON.parse(successInput().continuationToken!)).toEqual(writtenToken);
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(2);
+  });
+
   it('refuses a start token that is not one the trigger writes', async () => {
     await handler(jobEvent({ continuationToken: pendingToken(0) }));
 
