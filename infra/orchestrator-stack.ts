@@ -16,8 +16,8 @@ import { DeployFunction } from './deploy-function';
 import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
 import { AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
-import { STACK_STATUS_EVENT_PATTERN, STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
-import { DEFAULT_TARGET_ROLE_PATTERN } from './target-account-stack';
+import { STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
+import { DEFAULT_TARGET_ROLE_PATTERN, stackStatusEventPattern } from './target-account-stack';
 
 /** Staged templates are only read while their stack operation starts; a week covers any retry. */
 export const DEFAULT_STAGED_TEMPLATE_EXPIRATION = Duration.days(7);
@@ -336,11 +336,7 @@ export class OrchestratorStack extends Stack {
     });
     const rule = new events.Rule(this, 'StackStatusChangeRule', {
       description: 'CloudFormation stack status changes that end an operation, for the deployments waiting on them',
-      eventPattern: {
-        source: STACK_STATUS_EVENT_PATTERN.source,
-        detailType: STACK_STATUS_EVENT_PATTERN['detail-type'],
-        detail: STACK_STATUS_EVENT_PATTERN.detail,
-      },
+      eventPattern: stackStatusEventPattern(),
       targets: [new targets.LambdaFunction(completion.function, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: deadLetters })],
     });
     return { table, rule, completion, deadLetters };

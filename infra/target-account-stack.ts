@@ -7,6 +7,12 @@ import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from '
 import { acknowledgeWildcardResources } from './nag';
 import { COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS } from './task-permissions';
 import { STACK_STATUS_EVENT_PATTERN } from '../functions/shared/stack-events';
+import { ORCHESTRATOR_STACK_NAME } from './stack-names';
+
+/** The settled stack status changes (functions/shared/stack-events.ts), as a CDK event pattern: the orchestrator's rule and the targets' forwarding rule match the same events. */
+export function stackStatusEventPattern(): events.EventPattern {
+  return { source: STACK_STATUS_EVENT_PATTERN.source, detailType: STACK_STATUS_EVENT_PATTERN['detail-type'], detail: STACK_STATUS_EVENT_PATTERN.detail };
+}
 
 /** The deploy role's name: the orchestrator's task roles may assume only roles whose names match its pattern. */
 export const DEFAULT_DEPLOY_ROLE_NAME = 'SafeDeployTarget-DeployRole';
@@ -18,7 +24,7 @@ export interface TargetAccountStackProps extends StackProps {
   readonly orchestratorAccount: string;
   /** The orchestrator's region, where its event bus is. @default this stack's region */
   readonly orchestratorRegion?: string;
-  /** The orchestrator's stack name: its task roles' names start with it. @default SafeDeployOrchestrator */
+  /** The orchestrator's stack name: its task roles' names start with it. @default ORCHESTRATOR_STACK_NAME */
   readonly orchestratorStackName?: string;
   /** @default DEFAULT_DEPLOY_ROLE_NAME */
   readonly deployRoleName?: string;
@@ -47,7 +53,7 @@ export class TargetAccountStack extends Stack {
       description: 'Safe CloudFormation deployer, target account: the role the orchestrator deploys with, the CloudFormation service role, and the forwarding of stack status events',
       ...props,
     });
-    const orchestratorStack = props.orchestratorStackName ?? 'SafeDeployOrchestrator';
+    const orchestratorStack = props.orchestratorStackName ?? ORCHESTRATOR_STACK_NAME;
 
     this.serviceRole = new CloudFormationServiceRole(this, 'CloudFormationServiceRole', props.serviceRole).role;
 
@@ -100,7 +106,7 @@ export class TargetAccountStack extends Stack {
       );
       this.forwardingRule = new events.Rule(this, 'ForwardStackStatusChanges', {
         description: 'Forwards the stack status changes that end an operation to the safe deployer\'s event bus, for its deployments waiting on them',
-        eventPattern: { source: STACK_STATUS_EVENT_PATTERN.source, detailType: STACK_STATUS_EVENT_PATTERN['detail-type'], detail: STACK_STATUS_EVENT_PATTERN.detail },
+        eventPattern: stackStatusEventPattern(),
         targets: [new targets.EventBus(orchestratorBus)],
       });
     }
