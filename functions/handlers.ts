@@ -17,6 +17,7 @@ import { handler as getStackUpdateStatus } from './get-stack-update-status/handl
 import { handler as deleteChangeSet } from './delete-change-set/handler';
 import { handler as cleanUpChangeSet } from './clean-up-change-set/handler';
 import { handler as awaitStackEvent } from './await-stack-event/handler';
+import { handler as awaitApproval } from './await-approval/handler';
 
 /** A task Lambda's handler as the local engine calls it: the state's input in, its result out. */
 // The engine hands over parsed JSON; each handler validates its own event, so the parameter is `any` here only.
@@ -39,4 +40,5 @@ export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Delete Change Set': deleteChangeSet,
   'Clean Up Change Set': cleanUpChangeSet,
   'Await Stack Event': awaitStackEvent,
+  'Await Approval': awaitApproval,
 };

@@ -41,6 +41,8 @@ export interface TaskPermissions {
    * (dynamodb:UpdateItem) and remove it (dynamodb:DeleteItem) and answer it (states:SendTaskSuccess, SendTaskFailure). Sets STACK_WAIT_TABLE.
    */
   readonly awaitsStackEvents?: boolean;
+  /** Publishes approval requests to the approval topic (sns:Publish); sets APPROVAL_TOPIC_ARN. */
+  readonly requestsApproval?: boolean;
   /** Is told the wait table's name (STACK_WAIT_TABLE), which makes event mode the deployments' default. */
   readonly knowsWaitTable?: boolean;
   /** @default 256 */
@@ -80,11 +82,12 @@ export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
   'Get Change Set Creation Status': { cloudFormation: ['DescribeChangeSet'] },
   'Delete Empty Change Set': { cloudFormation: ['DeleteChangeSet', 'DescribeStacks'] },
   'Inspect Change Set Changes': { cloudFormation: ['DescribeChangeSet'] },
-  'Execute Change Set': { cloudFormation: ['ExecuteChangeSet', 'DescribeStacks'] },
+  'Execute Change Set': { cloudFormation: ['ExecuteChangeSet', 'DescribeStacks', 'DescribeChangeSet'] },
   'Get Stack Update Status': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'] },
   'Delete Change Set': { cloudFormation: ['DeleteChangeSet'] },
   'Clean Up Change Set': { cloudFormation: ['DescribeChangeSet', 'DeleteChangeSet'] },
   'Await Stack Event': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'], awaitsStackEvents: true },
+  'Await Approval': { cloudFormation: [], requestsApproval: true },
 };
 
 /** The completion function (functions/complete-stack-wait): reads the stack, claims a wait, answers its token. */

@@ -96,6 +96,20 @@ function withRetryCounts(handlers: Record<string, TaskHandler>, taskNames: strin
   );
 }
 
+/**
+ * AWS reads a Task's TimeoutSecondsPath from the state's input; the engine reads it from the
+ * effective input, after Parameters. For a `lambda:invoke` task that is `{FunctionName, Payload}`,
+ * so a path into the state input is found again under the Payload, which carries the same fields.
+ */
+function asTheEngineReadsIt(definition: StateMachineDefinition): StateMachineDefinition {
+  for (const state of Object.values(definition.States) as Array<{ Resource?: string; TimeoutSecondsPath?: string }>) {
+    if (state.Resource === LAMBDA_WAIT_FOR_TOKEN && state.TimeoutSecondsPath?.startsWith('$.')) {
+      state.TimeoutSecondsPath = `$.Payload.${state.TimeoutSecondsPath.slice(2)}`;
+    }
+  }
+  return definition;
+}
+
 /** What `$$.Task.Token` reads in the engine's fixed context; each attempt gets a real token in its place. */
 const TOKEN_PLACEHOLDER = 'local-task-token-placeholder';
 
@@ -114,6 +128,7 @@ function waitingForToken(handler: TaskHandler, state: string, executionArn: stri
     const payload = Object.fromEntries(
       Object.entries(parameters.Payload ?? {}).map(([key, value]) => [key, value === TOKEN_PLACEHOLDER ? token : key === 'retryCount' ? retries : value]),
     );
+    taskTokens.scheduledWith(executionArn, state, token, payload);
     await handler(payload);
     return answered;
   };
@@ -122,7 +137,7 @@ function waitingForToken(handler: TaskHandler, state: string, executionArn: stri
 /** Runs the state machine in-process with the given task handlers, to its end. */
 export async function runLocalExecution(input: unknown, options: LocalExecutionOptions): Promise<LocalExecutionResult> {
   const text = options.definitionText ?? loadDefinitionText();
-  const definition = JSON.parse(substitute(text, localFunctionArns(text))) as StateMachineDefinition;
+  const definition = asTheEngineReadsIt(JSON.parse(substitute(text, localFunctionArns(text))) as StateMachineDefinition);
   const executionArn =
     options.executionArn ?? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:deploy-local:${options.executionName}`;
 

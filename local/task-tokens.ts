@@ -38,6 +38,9 @@ export class TaskTokens {
   private readonly tokens = new Map<string, Pending>();
   /** The token each (execution, state) waits on now: a new attempt times the previous one out. */
   private readonly current = new Map<string, string>();
+  /** Every token handed out, with the payload its task was given, in order: what the history's TaskScheduled shows. */
+  private readonly scheduled: Array<{ executionArn: string; state: string; token: string; payload: unknown }> = [];
+  private readonly listeners: Array<(issued: { executionArn: string; state: string; token: string; payload: unknown }) => void> = [];
 
   /**
    * A new token for an attempt of `state` in `executionArn`, and whether the previous attempt of the
@@ -62,6 +65,23 @@ export class TaskTokens {
     this.tokens.set(token, { owner, state: 'waiting', resolve, reject, answered });
     this.current.set(owner, token);
     return { token, answered, previousTimedOut };
+  }
+
+  /** Records the payload the task was given with its token, and tells whoever listens (an offline approver). */
+  scheduledWith(executionArn: string, state: string, token: string, payload: unknown): void {
+    const entry = { executionArn, state, token, payload };
+    this.scheduled.push(entry);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /** The tasks of an execution's token-waiting state, in the order they were scheduled. */
+  scheduledTasks(executionArn: string, state: string): Array<{ token: string; payload: unknown }> {
+    return this.scheduled.filter((entry) => entry.executionArn === executionArn && entry.state === state);
+  }
+
+  /** Called with every token-waiting task once it has its token and payload. */
+  onScheduled(listener: (issued: { executionArn: string; state: string; token: string; payload: unknown }) => void): void {
+    this.listeners.push(listener);
   }
 
   succeed(token: string, output: unknown): void {

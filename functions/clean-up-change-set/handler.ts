@@ -22,6 +22,9 @@ export interface CleanUpChangeSetEvent {
   };
 }
 
+/** How an unsafe change set waiting for approval can end without being executed. */
+const APPROVAL_OUTCOMES = new Set(['ApprovalRejected', 'ApprovalTimedOut', 'ApprovalStaleError']);
+
 const EXECUTED = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']);
 
 /**
@@ -64,6 +67,8 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
  */
 function rejectedAnyway({ deployment, changeSet, inspection, failure }: CleanUpChangeSetEvent['execution']): Failure | undefined {
   if (!inspection || inspection.safe || !changeSet || failure.Error === CHANGE_SET_REJECTED) return undefined;
+  // A person's answer (or its absence, or the change set changing under it) is the reason, not the policy's verdict.
+  if (APPROVAL_OUTCOMES.has(failure.Error)) return undefined;
   return { Error: CHANGE_SET_REJECTED, Cause: rejectionMessage(deployment, changeSet, inspection) };
 }
 

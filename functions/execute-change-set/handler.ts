@@ -1,8 +1,8 @@
-import { ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeChangeSetCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { cloudFormation } from '../shared/cloudformation-client';
 import { errorName, toDeploymentError } from '../shared/aws-errors';
 import { changeSetRef, supersededError } from '../shared/change-sets';
-import { AwsTransientError, InvalidInputError } from '../shared/errors';
+import { ApprovalStaleError, AwsTransientError, InvalidInputError } from '../shared/errors';
 import { describeStack } from '../shared/stacks';
 import { logger } from '../shared/logger';
 import { operationToken } from '../shared/names';
@@ -17,12 +17,14 @@ export interface ExecuteChangeSetEvent {
 }
 
 export const handler = withDeploymentTarget(async ({ deployment, changeSet, inspection }: ExecuteChangeSetEvent): Promise<OperationResult> => {
-  // The Choice before this state routes unsafe change sets away; this check keeps that true even if
-  // the definition is edited by mistake.
-  if (!inspection?.safe) {
-    throw new InvalidInputError(`Refusing to execute change set ${changeSet.name}: its inspection did not find it safe.`);
+  // The Choice before this state routes unsafe change sets away unless a person approved exactly this
+  // one; this check keeps that true even if the definition is edited by mistake.
+  const approval = inspection?.approval;
+  if (!inspection?.safe && !(approval?.approved === true && approval.changeSetId === changeSet.id)) {
+    throw new InvalidInputError(`Refusing to execute change set ${changeSet.name}: its inspection did not find it safe, and no one approved it.`);
   }
   const ref = changeSetRef(deployment.stackName, changeSet);
+  if (!inspection.safe) await checkStillAsReviewed(deployment, changeSet, approval?.approver ?? 'someone');
   try {
     await cloudFormation.send(
       new ExecuteChangeSetCommand({
@@ -52,6 +54,27 @@ export const handler = withDeploymentTarget(async ({ deployment, changeSet, insp
     ...firstPoll(changeSet.waitedSeconds),
   };
 });
+
+/**
+ * An approved change set is executed only if it is still the one reviewed: CloudFormation marks a
+ * change set OBSOLETE when its stack changes, and deletes it when another is executed.
+ */
+async function checkStillAsReviewed(deployment: Deployment, changeSet: ChangeSetState, approver: string): Promise<void> {
+  let described;
+  try {
+    described = await cloudFormation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSet.id, StackName: deployment.stackName }));
+  } catch (error) {
+    if (errorName(error) === 'ChangeSetNotFoundException') {
+      throw new ApprovalStaleError(`${approver} approved change set ${changeSet.name}, but it no longer exists (the stack changed since it was reviewed, or someone deleted it). Nothing was executed.`);
+    }
+    throw toDeploymentError(error, `CloudFormation DescribeChangeSet ${changeSet.name}`);
+  }
+  if (described.ChangeSetId !== changeSet.id || described.ExecutionStatus !== 'AVAILABLE') {
+    throw new ApprovalStaleError(
+      `${approver} approved change set ${changeSet.name}, but it is no longer the one reviewed (execution status ${described.ExecutionStatus ?? 'unknown'}: the stack changed since). Nothing was executed.`,
+    );
+  }
+}
 
 /** CloudFormation records on the stack the change set it last executed. */
 async function executedAlready(deployment: Deployment, changeSet: ChangeSetState): Promise<boolean> {

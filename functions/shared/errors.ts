@@ -103,6 +103,16 @@ export class TargetAccessDeniedError extends DeploymentError {
   readonly retryable = false;
 }
 
+/**
+ * A person approved an unsafe change set, and it is no longer the one they reviewed: it is gone, or
+ * no longer AVAILABLE (the stack changed since), or the approval names another change set. Nothing
+ * is executed.
+ */
+export class ApprovalStaleError extends DeploymentError {
+  override readonly name = 'ApprovalStaleError' as const;
+  readonly retryable = false;
+}
+
 /** Throttling or a server-side fault from an AWS API: the ASL retries the state with backoff. */
 export class AwsTransientError extends DeploymentError {
   override readonly name = 'AwsTransientError' as const;

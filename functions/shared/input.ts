@@ -72,6 +72,9 @@ export function defaultSafetyPolicy(): SafetyPolicy {
 }
 
 export const ON_BUSY = ['fail', 'wait'] as const;
+/** What an unsafe change does: fail (the change set is deleted), or wait for a person to approve exactly it. */
+export const ON_UNSAFE = ['fail', 'approve'] as const;
+export type OnUnsafe = (typeof ON_UNSAFE)[number];
 export type OnBusy = (typeof ON_BUSY)[number];
 
 /** The state machine's input: the document in S3 named by `UserParameters`, or typed by hand. */
@@ -107,6 +110,18 @@ export const DeploymentInputSchema = z.strictObject({
   ),
   /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
   onBusy: z.optional(z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' })),
+  /** An unsafe change set: `fail` (default) deletes it; `approve` keeps it and waits for a person's answer. */
+  onUnsafe: z.optional(z.enum(ON_UNSAFE, { error: 'must be "fail" or "approve"' })),
+  /** How long an unsafe change set waits for approval before it is deleted. */
+  approvalTimeoutSeconds: z.optional(
+    z
+      .number()
+      .check(
+        z.int('must be a whole number of seconds'),
+        z.minimum(MIN_MAX_WAIT_SECONDS, `must be at least ${MIN_MAX_WAIT_SECONDS}`),
+        z.maximum(MAX_MAX_WAIT_SECONDS - MIN_MAX_WAIT_SECONDS, `must be at most ${MAX_MAX_WAIT_SECONDS - MIN_MAX_WAIT_SECONDS}, leaving time for the update within CodePipeline's 24 hours`),
+      ),
+  ),
   /**
    * How the deployment waits for a stack create or update: `event` (CloudFormation's status change
    * events wake it; the default where the orchestrator was deployed with them) or `poll`.
@@ -115,7 +130,7 @@ export const DeploymentInputSchema = z.strictObject({
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 
-export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail' } as const;
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail', onUnsafe: 'fail', approvalTimeoutSeconds: 3600 } as const;
 
 /** Validates an input document and returns it typed, or throws one error naming every bad field. */
 export function parseDeploymentInput(raw: unknown): DeploymentInput {

@@ -2,6 +2,7 @@ import { parseDeploymentInput, defaultSafetyPolicy, DEFAULTS, type DeploymentInp
 import { normaliseEntryPath } from './artifact';
 import { loadTemplate, maskNoEcho, type LoadedTemplate, type TemplateSource } from './template-source';
 import { InvalidInputError } from './errors';
+import { MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS } from './limits';
 import { changeSetNameFor, clientRequestTokenFor } from './names';
 import type { Deployment, DeploymentTarget, Parameter, WaitMode } from './state';
 import { STACK_WAIT_TABLE_ENV } from './stack-events';
@@ -43,7 +44,9 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
   // The orchestrator's own service role is of its own account: a target account has its own.
   const roleArn = input.cloudFormationRoleArn ?? (input.targetRoleArn ? undefined : process.env[DEFAULT_ROLE_ENV] || undefined);
   const target = targetOf(input);
-  const maxWaitSeconds = input.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds;
+  const onUnsafe = input.onUnsafe ?? DEFAULTS.onUnsafe;
+  const approvalTimeoutSeconds = onUnsafe === 'approve' ? (input.approvalTimeoutSeconds ?? DEFAULTS.approvalTimeoutSeconds) : undefined;
+  const maxWaitSeconds = budgetFor(input.maxWaitSeconds, approvalTimeoutSeconds);
   return {
     environmentName: input.environmentName,
     stackName: `${input.environmentName}-${input.stackName}`,
@@ -58,6 +61,8 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     maxWaitSeconds,
     ...deadlineFields(startedAt, maxWaitSeconds),
     onBusy: input.onBusy ?? DEFAULTS.onBusy,
+    onUnsafe,
+    ...(approvalTimeoutSeconds ? { approvalTimeoutSeconds } : {}),
     waitMode: waitModeFor(input.waitMode),
     ...(target ? { target } : {}),
     changeSetName: changeSetNameFor(executionName),
@@ -87,6 +92,22 @@ function waitModeFor(asked: WaitMode | undefined): WaitMode {
     );
   }
   return asked ?? (eventsAvailable ? 'event' : 'poll');
+}
+
+/**
+ * The budget counts from the execution's start, so an approval's wait is part of it: by default
+ * the approval's time is added to the default budget, and a budget given by hand must leave at
+ * least a minute for the update once the approval ran out.
+ */
+function budgetFor(maxWaitSeconds: number | undefined, approvalTimeoutSeconds: number | undefined): number {
+  if (approvalTimeoutSeconds === undefined) return maxWaitSeconds ?? DEFAULTS.maxWaitSeconds;
+  if (maxWaitSeconds === undefined) return Math.min(MAX_MAX_WAIT_SECONDS, DEFAULTS.maxWaitSeconds + approvalTimeoutSeconds);
+  if (maxWaitSeconds < approvalTimeoutSeconds + MIN_MAX_WAIT_SECONDS) {
+    throw new InvalidInputError(
+      `Invalid deployment input: maxWaitSeconds ${maxWaitSeconds} does not leave room for approvalTimeoutSeconds ${approvalTimeoutSeconds}: the budget counts from the execution's start and includes the wait for approval. Raise maxWaitSeconds to at least ${approvalTimeoutSeconds + MIN_MAX_WAIT_SECONDS}, or leave it out.`,
+    );
+  }
+  return maxWaitSeconds;
 }
 
 /** The deployment's start and deadline, when the execution's start time is known and readable. */

@@ -39,6 +39,7 @@ export interface TemplateSummary {
 }
 
 export type WaitMode = 'event' | 'poll';
+export type OnUnsafe = 'fail' | 'approve';
 
 /** Another account (and region) the deployment goes to, through a role it assumes there. */
 export interface DeploymentTarget {
@@ -73,6 +74,10 @@ export interface Deployment {
   deadline?: string;
   /** What to do when another deployment holds the stack: fail at once, or wait for it within the budget. */
   onBusy: OnBusy;
+  /** What an unsafe change set does: `fail` (deleted), or `approve` (kept, waiting for a person). */
+  onUnsafe: OnUnsafe;
+  /** With `approve`: how long the change set waits for an answer (the Await Approval state's timeout). */
+  approvalTimeoutSeconds?: number;
   /** `event`: the state machine waits for the stack's status change event; `poll`: it polls DescribeStacks. */
   waitMode: WaitMode;
   /** Where the stack is, when not in the orchestrator's own account and region. */
@@ -158,6 +163,17 @@ export interface OffendingChange extends ChangeSummary {
   causes: string[];
 }
 
+/** A person's answer to an unsafe change set (SendTaskSuccess of the Await Approval state). */
+export interface Approval {
+  approved: true;
+  /** Who answered: the ARN their credentials resolve to. */
+  approver: string;
+  reason?: string;
+  /** The change set they reviewed; only that one is executed. */
+  changeSetId: string;
+  at: string;
+}
+
 export interface Inspection {
   safe: boolean;
   changeCount: number;
@@ -170,6 +186,8 @@ export interface Inspection {
   offending: OffendingChange[];
   offendingCount: number;
   summary: string;
+  /** Set when a person approved this unsafe change set (onUnsafe: approve). */
+  approval?: Approval;
 }
 
 export type Decision = 'CREATED' | 'UPDATED' | 'NO_CHANGES';

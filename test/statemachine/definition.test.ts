@@ -58,16 +58,21 @@ describe('the state machine definition', () => {
   it('retries transient errors, Lambda service errors and Lambda timeouts on every task, never every error', () => {
     for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
       const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      // Await Approval's timeout is the approval's deadline: it ends the wait, it is never retried.
+      const timeouts = name === 'Await Approval' ? [] : ['States.Timeout'];
       expect({ name, retried }).toEqual({
         name,
-        retried: expect.arrayContaining(['AwsTransientError', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Sandbox.Timedout', 'States.Timeout']),
+        retried: expect.arrayContaining(['AwsTransientError', 'Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Sandbox.Timedout', ...timeouts]),
       });
       expect(retried).not.toContain('States.ALL');
     }
+    expect((definition.States['Await Approval'].Retry ?? []).flatMap((retrier) => retrier.ErrorEquals)).not.toContain('States.Timeout');
   });
 
   it('gives every Task state a TimeoutSeconds above its Lambda\'s own timeout, and the execution one above the largest budget', () => {
-    for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
+    // Await Approval's timeout is the input document's approvalTimeoutSeconds (at least a minute).
+    expect(definition.States['Await Approval'].TimeoutSecondsPath).toBe('$.deployment.approvalTimeoutSeconds');
+    for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.TimeoutSecondsPath === undefined)) {
       const lambdaSeconds = (TASK_PERMISSIONS[name].timeout ?? Duration.seconds(30)).toSeconds();
       expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: expect.any(Number) });
       expect(state.TimeoutSeconds as number).toBeGreaterThan(lambdaSeconds);

@@ -50,6 +50,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     maxWaitSeconds: 3600,
     onBusy: 'fail',
     waitMode: 'poll',
+    onUnsafe: 'fail',
     changeSetName: CHANGE_SET_NAME,
     clientRequestToken: CHANGE_SET_NAME,
     ...overrides,

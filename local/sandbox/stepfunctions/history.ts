@@ -13,7 +13,12 @@ export interface HistoryContext {
   roleArn: string;
   /** The Lambda ARN a Task state invokes, by state name. */
   functionArn: (stateName: string) => string;
+  /** For a `.waitForTaskToken` state: its tasks' payloads (with their tokens), in order; undefined for other states. */
+  tokenTasks?: (stateName: string) => Array<{ token: string; payload: unknown }> | undefined;
 }
+
+/** The context as mapping goes: how many attempts of each token-waiting state were mapped so far. */
+type MappingContext = HistoryContext & { attempts: Record<string, number> };
 
 /** Event types that end an execution. */
 export const TERMINAL_EVENT_TYPES = new Set<string>(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
@@ -41,7 +46,7 @@ function cause(value: unknown): string {
   return typeof value === 'string' ? value : json(value);
 }
 
-function mapEvent(event: LocalEvent, context: HistoryContext): PartialEvent[] {
+function mapEvent(event: LocalEvent, context: MappingContext): PartialEvent[] {
   switch (event.type) {
     case 'ExecutionStarted':
       return [{ type: 'ExecutionStarted', executionStartedEventDetails: { input: json(event.input), inputDetails: NOT_TRUNCATED, roleArn: context.roleArn } }];
@@ -78,7 +83,25 @@ function mapEvent(event: LocalEvent, context: HistoryContext): PartialEvent[] {
   }
 }
 
-function lambdaScheduled(event: Extract<LocalEvent, { state: unknown }>, context: HistoryContext): PartialEvent[] {
+function lambdaScheduled(event: Extract<LocalEvent, { state: unknown }>, context: MappingContext): PartialEvent[] {
+  const tasks = context.tokenTasks?.(event.state.name);
+  if (tasks) {
+    // A `.waitForTaskToken` state: AWS shows a TaskScheduled with the parameters as sent, the token in them.
+    const attempt = (context.attempts[event.state.name] = (context.attempts[event.state.name] ?? -1) + 1);
+    const task = tasks[attempt];
+    return [
+      {
+        type: 'TaskScheduled',
+        taskScheduledEventDetails: {
+          resourceType: 'lambda',
+          resource: 'invoke.waitForTaskToken',
+          region: 'us-east-1',
+          parameters: json({ FunctionName: context.functionArn(event.state.name), Payload: task?.payload ?? null }),
+        },
+      },
+      { type: 'TaskStarted', taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' } },
+    ];
+  }
   return [
     {
       type: 'LambdaFunctionScheduled',
@@ -92,7 +115,8 @@ function lambdaScheduled(event: Extract<LocalEvent, { state: unknown }>, context
  * The history events, numbered from 1. A Task's successful Lambda result comes just before the
  * state exits; the engine only reports the exit (after a caught failure there is no result).
  */
-export function toHistoryEvents(events: LocalEvent[], context: HistoryContext): HistoryEvent[] {
+export function toHistoryEvents(events: LocalEvent[], historyContext: HistoryContext): HistoryEvent[] {
+  const context: MappingContext = { ...historyContext, attempts: {} };
   const stamped: Array<{ event: PartialEvent; timestamp: number }> = [];
   events.forEach((event, index) => {
     const caught = index > 0 && events[index - 1].type === 'StateCaught';

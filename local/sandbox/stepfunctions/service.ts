@@ -196,6 +196,10 @@ export class StepFunctionsSandbox {
         let events = toHistoryEvents(execution.events, {
           roleArn: machine?.roleArn ?? '',
           functionArn: (stateName) => `arn:${SANDBOX_PARTITION}:lambda:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:function:${toKebabCase(stateName)}`,
+          tokenTasks: (stateName) => {
+            const tasks = this.taskTokens.scheduledTasks(execution.executionArn, stateName);
+            return tasks.length ? tasks : undefined;
+          },
         });
         if (this.isOpen(execution)) events = this.visiblePrefix(execution, events);
         if (input.includeExecutionData === false) {
