@@ -1,6 +1,7 @@
 import { EXIT, UsageError } from './errors';
 import { graphCommand } from './commands/graph';
 import { runCommand } from './commands/run';
+import { approveCommand, rejectCommand } from './commands/approve';
 import { validateCommand } from './commands/validate';
 import { simulateCommand } from './commands/simulate';
 import { planCommand } from './commands/plan';
@@ -20,6 +21,11 @@ Usage:
                                                          that role of another account; --region: in that region);
                                                          without it, an execution of the deployed state machine is
                                                          started and followed
+  deploy-orchestrator approve EXECUTION [--reason TEXT]
+                                                         approves exactly the unsafe change set an execution waits on
+                                                         (onUnsafe: approve); it is executed if still as reviewed
+  deploy-orchestrator reject EXECUTION --reason TEXT
+                                                         rejects it: the change set is deleted and the deployment fails
   deploy-orchestrator validate --input FILE [--artifact ZIP] [--json]
                                                          checks an input document (and that its template is in the artifact)
   deploy-orchestrator plan --deployed FILE (--template FILE [--configuration FILE] | --input FILE --artifact ZIP)
@@ -40,6 +46,8 @@ type Command = (args: string[], out: (line: string) => void, err: (line: string)
 const COMMANDS: Record<string, Command> = {
   simulate: simulateCommand,
   run: runCommand,
+  approve: approveCommand,
+  reject: rejectCommand,
   validate: validateCommand,
   plan: planCommand,
   graph: graphCommand,

@@ -102,6 +102,11 @@ export class TaskTokens {
     }
   }
 
+  /** Whether the execution waits on a token now (a person's answer, a stack's event): it is RUNNING, not about to end. */
+  isWaiting(executionArn: string): boolean {
+    return [...this.tokens.values()].some((pending) => pending.state === 'waiting' && pending.owner.startsWith(`${executionArn}\u0000`));
+  }
+
   /** Tokens still waiting for an answer (for tests and the bench). */
   waiting(): number {
     return [...this.tokens.values()].filter((pending) => pending.state === 'waiting').length;

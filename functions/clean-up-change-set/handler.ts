@@ -58,7 +58,9 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
     return withNote(failure, `The change set ${deployment.changeSetName} could not be deleted (${(error as Error).message}); it was not executed. Delete it in the CloudFormation console (${withLink('the stack', stackConsoleUrl(found.StackId ?? deployment.stackName))}).`);
   }
   logger.info('Change set cleaned up', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error: failure.Error });
-  return inspection && !inspection.safe ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);
+  // A rejection's own message already says the change set was deleted, not executed.
+  const rejection = inspection && !inspection.safe && !APPROVAL_OUTCOMES.has(failure.Error);
+  return rejection ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Services the sandbox stands in for, by the names AWS uses for them. */
-export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline' | 'DynamoDB' | 'STS';
+export type ServiceName = 'CloudFormation' | 'S3' | 'StepFunctions' | 'CodePipeline' | 'DynamoDB' | 'STS' | 'SNS';
 
 /** One API call as the sandbox saw it: what was asked, and what was answered or thrown. */
 export interface RecordedCall {
@@ -27,6 +27,7 @@ export const MUTATING_OPERATIONS: Readonly<Record<ServiceName, readonly string[]
   CodePipeline: ['PutJobSuccessResult', 'PutJobFailureResult'],
   DynamoDB: ['PutItem', 'UpdateItem', 'DeleteItem'],
   STS: [],
+  SNS: ['Publish'],
 };
 
 export interface CallFilter {

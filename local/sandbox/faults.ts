@@ -50,6 +50,7 @@ export const THROTTLING_ERRORS: Readonly<Record<ServiceName, AwsErrorSpec>> = {
   S3: { name: 'SlowDown', message: 'Please reduce your request rate.', httpStatusCode: 503, members: { Code: 'SlowDown' } },
   StepFunctions: { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 },
   CodePipeline: { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 },
+  SNS: { name: 'Throttling', message: 'Rate exceeded', httpStatusCode: 400, members: { Code: 'Throttling', Type: 'Sender' } },
   STS: { name: 'Throttling', message: 'Rate exceeded', httpStatusCode: 400, members: { Code: 'Throttling', Type: 'Sender' } },
   // DynamoDB's throttling of a table or an account's request rate.
   DynamoDB: {

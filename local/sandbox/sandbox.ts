@@ -5,6 +5,8 @@ import { SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDbSandbox } from './dynamodb/service';
 import { STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { SnsSandbox } from './sns/service';
 import { ORCHESTRATOR_ACCESS_KEY_ID, StsSandbox } from './sts/service';
 import { EventBus } from './events/bus';
 import { AwsFailureSignal, buildAwsError, responseMetadata, type ExceptionClass } from './aws-errors';
@@ -41,6 +43,7 @@ const BASE_EXCEPTIONS: Record<ServiceName, ExceptionClass> = {
   CodePipeline: CodePipelineServiceException as unknown as ExceptionClass,
   DynamoDB: DynamoDBServiceException as unknown as ExceptionClass,
   STS: STSServiceException as unknown as ExceptionClass,
+  SNS: SNSServiceException as unknown as ExceptionClass,
 };
 
 /** CloudFormation's stack status events, as the sandbox's CloudFormation puts them on the bus. */
@@ -65,6 +68,7 @@ export class Sandbox {
   readonly codePipeline: CodePipelineSandbox;
   readonly dynamoDb = new DynamoDbSandbox();
   readonly sts: StsSandbox;
+  readonly sns: SnsSandbox;
   /** CloudFormation of every other account and region a call reached (a deployment's target), by `account/region`. */
   private readonly otherCloudFormations = new Map<string, CloudFormationSandbox>();
   private readonly routesByCloudFormation = new Map<CloudFormationSandbox, Route[]>();
@@ -90,6 +94,7 @@ export class Sandbox {
     this.codePipeline = new CodePipelineSandbox({ clock: this.clock, random: this.random });
     this.events = new EventBus({ clock: this.clock, random: this.random });
     this.sts = new StsSandbox({ clock: this.clock, random: this.random });
+    this.sns = new SnsSandbox({ random: this.random });
     const bindings: ServiceBinding[] = [
       { service: 'CloudFormation', clientClass: CloudFormationClient, routes: this.cloudFormation.routes() },
       { service: 'S3', clientClass: S3Client, routes: this.s3.routes() },
@@ -97,6 +102,7 @@ export class Sandbox {
       { service: 'CodePipeline', clientClass: CodePipelineClient, routes: this.codePipeline.routes() },
       { service: 'DynamoDB', clientClass: DynamoDBClient, routes: this.dynamoDb.routes() },
       { service: 'STS', clientClass: STSClient, routes: this.sts.routes() },
+      { service: 'SNS', clientClass: SNSClient, routes: this.sns.routes() },
     ];
     this.interceptor = new Interceptor(bindings, (binding, matched, command, client) => this.dispatch(binding.service as ServiceName, matched, command, client));
   }

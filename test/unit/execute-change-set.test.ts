@@ -1,7 +1,7 @@
-import { CloudFormationClient, DescribeStacksCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeChangeSetCommand, DescribeStacksCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/execute-change-set/handler';
-import { AwsCallError, AwsTransientError, ChangeSetSupersededError, InvalidInputError } from '../../functions/shared/errors';
+import { ApprovalStaleError, AwsCallError, AwsTransientError, ChangeSetSupersededError, InvalidInputError } from '../../functions/shared/errors';
 import type { Inspection } from '../../functions/shared/state';
 import { CHANGE_SET_ID, STACK_ID, STACK_NAME, awsError, fixture, stack } from '../helpers/aws';
 import { CHANGE_SET_NAME, changeSetState, deployment, rejectionOf, safeInspection, unsafeInspection } from './helpers';
@@ -40,7 +40,7 @@ describe('Execute Change Set', () => {
     const error = await rejectionOf(handler({ deployment: deployment(), changeSet: READY, inspection: unsafeInspection() }));
 
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect(error.message).toBe('Refusing to execute change set deploy-exec-1: its inspection did not find it safe.');
+    expect(error.message).toBe('Refusing to execute change set deploy-exec-1: its inspection did not find it safe, and no one approved it.');
     expect(cfn.calls()).toHaveLength(0);
   });
 
@@ -102,5 +102,43 @@ describe('Execute Change Set after a lost answer', () => {
     const result = await handler({ deployment: deployment(), changeSet: { ...READY, waitedSeconds: 35 }, inspection: safeInspection() });
 
     expect(result).toMatchObject({ polls: 0, waitedSeconds: 35, waitSeconds: 5 });
+  });
+
+  describe('an unsafe change set a person approved (onUnsafe: approve)', () => {
+    const approved = (changeSetId = CHANGE_SET_ID): Inspection => ({
+      ...unsafeInspection(),
+      approval: { approved: true, approver: 'arn:aws:sts::123456789012:assumed-role/Release/jane', reason: 'planned', changeSetId, at: '2026-12-04T06:00:00.000Z' },
+    });
+
+    it('executes it when it is still the one reviewed (AVAILABLE, same id)', async () => {
+      cfn.on(DescribeChangeSetCommand).resolves({ ChangeSetId: CHANGE_SET_ID, ExecutionStatus: 'AVAILABLE', Status: 'CREATE_COMPLETE' });
+      cfn.on(ExecuteChangeSetCommand).resolves({});
+
+      await handler({ deployment: deployment(), changeSet: changeSetState({ stackId: STACK_ID }), inspection: approved() });
+
+      expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input.ChangeSetName).toBe(CHANGE_SET_ID);
+    });
+
+    it('refuses an approval given for another change set', async () => {
+      const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState(), inspection: approved('arn:aws:cloudformation:us-east-1:123456789012:changeSet/other/1') }));
+
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    });
+
+    it.each([
+      ['OBSOLETE (the stack changed since it was reviewed)', { ChangeSetId: CHANGE_SET_ID, ExecutionStatus: 'OBSOLETE' }, /it is no longer the one reviewed \(execution status OBSOLETE/],
+      ['gone', undefined, /it no longer exists/],
+    ])('executes nothing when the change set is %s: ApprovalStaleError', async (_what, described, message) => {
+      if (described) cfn.on(DescribeChangeSetCommand).resolves(described);
+      else cfn.on(DescribeChangeSetCommand).rejects(Object.assign(awsError('ChangeSetNotFoundException', 'ChangeSet [x] does not exist'), { name: 'ChangeSetNotFoundException' }));
+
+      const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState(), inspection: approved() }));
+
+      expect(error).toBeInstanceOf(ApprovalStaleError);
+      expect(error.message).toMatch(message);
+      expect(error.message).toMatch(/^arn:aws:sts::123456789012:assumed-role\/Release\/jane approved change set deploy-exec-1, but .*Nothing was executed\.$/);
+      expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    });
   });
 });

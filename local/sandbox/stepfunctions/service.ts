@@ -172,6 +172,8 @@ export class StepFunctionsSandbox {
         const execution = this.find(input.executionArn ?? '');
         execution.describes += 1;
         if (execution.describes <= this.options.runningDescribes) return this.view(execution, 'RUNNING');
+        // Waiting on a task token (a person's answer): running for as long as nobody answers.
+        if (!execution.result && this.taskTokens.isWaiting(execution.executionArn)) return this.view(execution, 'RUNNING');
         await execution.finished;
         return this.view(execution, execution.result?.status ?? 'FAILED');
       }),
@@ -191,7 +193,9 @@ export class StepFunctionsSandbox {
       }),
       route('GetExecutionHistory', GetExecutionHistoryCommand, async (input) => {
         const execution = this.find(input.executionArn ?? '');
-        await execution.finished;
+        // An execution waiting on a task token (a person's answer) shows its history so far.
+        const waiting = !execution.result && this.taskTokens.isWaiting(execution.executionArn);
+        if (!waiting) await execution.finished;
         const machine = this.machines.get(execution.stateMachineArn);
         let events = toHistoryEvents(execution.events, {
           roleArn: machine?.roleArn ?? '',
@@ -201,7 +205,7 @@ export class StepFunctionsSandbox {
             return tasks.length ? tasks : undefined;
           },
         });
-        if (this.isOpen(execution)) events = this.visiblePrefix(execution, events);
+        if (!waiting && this.isOpen(execution)) events = this.visiblePrefix(execution, events);
         if (input.includeExecutionData === false) {
           events = events.map((event) => JSON.parse(JSON.stringify(event, (key, value: unknown) => (key === 'input' || key === 'output' ? undefined : value)), reviveDates));
         }
