@@ -127,7 +127,7 @@ describe('Execute Change Set after a lost answer', () => {
     });
 
     it.each([
-      ['OBSOLETE (the stack changed since it was reviewed)', { ChangeSetId: CHANGE_SET_ID, ExecutionStatus: 'OBSOLETE' }, /it is no longer the one reviewed \(execution status OBSOLETE/],
+      ['OBSOLETE (the stack changed since it was reviewed)', { ChangeSetId: CHANGE_SET_ID, ExecutionStatus: 'OBSOLETE' as const }, /it is no longer the one reviewed \(execution status OBSOLETE/],
       ['gone', undefined, /it no longer exists/],
     ])('executes nothing when the change set is %s: ApprovalStaleError', async (_what, described, message) => {
       if (described) cfn.on(DescribeChangeSetCommand).resolves(described);
