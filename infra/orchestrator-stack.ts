@@ -4,6 +4,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,6 +19,7 @@ import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
 import { AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
 import { STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
+import { APPROVAL_TOPIC_ENV } from '../functions/shared/approvals';
 import { DEFAULT_TARGET_ROLE_PATTERN, stackStatusEventPattern } from './target-account-stack';
 
 /** Staged templates are only read while their stack operation starts; a week covers any retry. */
@@ -84,6 +87,10 @@ export class OrchestratorStack extends Stack {
   public readonly failedExecutionsAlarm: cloudwatch.Alarm;
   /** The roles that read pipeline artifacts: grant them read access to your pipeline's artifact bucket. */
   public readonly artifactReaderRoles: iam.IRole[];
+  /** Where approval requests of unsafe change sets go (onUnsafe: approve); subscriptions are the user's. */
+  public readonly approvalTopic: sns.Topic;
+  /** Attach to the people (roles) who may approve or reject unsafe change sets. */
+  public readonly approverPolicy: iam.ManagedPolicy;
   /** Event mode's resources; absent with `eventMode: false`. */
   public readonly stackEvents?: { table: dynamodb.Table; rule: events.Rule; completion: DeployFunction; deadLetters: sqs.Queue };
 
@@ -151,6 +158,12 @@ export class OrchestratorStack extends Stack {
       });
     }
 
+    this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+      displayName: 'Safe deploy: unsafe change sets waiting for approval',
+      enforceSSL: true,
+      masterKey: kms.Alias.fromAliasName(this, 'ApprovalTopicKey', 'alias/aws/sns'),
+    });
+
     const states = taskStates();
     const unknown = Object.keys(TASK_PERMISSIONS).filter((name) => !states.some((state) => state.stateName === name));
     if (unknown.length > 0) throw new Error(`infra/task-permissions.ts names states that are not in the definition: ${unknown.join(', ')}`);
@@ -170,6 +183,7 @@ export class OrchestratorStack extends Stack {
           ...(permissions.stagesTemplates ? { TEMPLATE_STAGING_BUCKET: this.stagingBucket.bucketName } : {}),
           ...(permissions.knowsDefaultServiceRole ? { DEFAULT_CLOUDFORMATION_ROLE_ARN: this.serviceRole.roleArn } : {}),
           ...(waitTable && (permissions.knowsWaitTable || permissions.awaitsStackEvents) ? { [STACK_WAIT_TABLE_ENV]: waitTable.tableName } : {}),
+          ...(permissions.requestsApproval ? { [APPROVAL_TOPIC_ENV]: this.approvalTopic.topicArn } : {}),
         },
         logRetention,
         removalPolicy,
@@ -180,6 +194,9 @@ export class OrchestratorStack extends Stack {
       definitionSubstitutions[state.substitutionKey] = task.function.functionArn;
     }
     this.taskFunctions = taskFunctions;
+    for (const [name, permissions] of Object.entries(TASK_PERMISSIONS)) {
+      if (permissions.requestsApproval) taskFunctions[name].role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.approvalTopic.topicArn] }));
+    }
     const awaiting = Object.entries(TASK_PERMISSIONS).filter(([, permissions]) => permissions.awaitsStackEvents).map(([name]) => taskFunctions[name]);
     if (waitTable) {
       for (const task of awaiting) {
@@ -232,6 +249,17 @@ export class OrchestratorStack extends Stack {
       ...(this.stackEvents ? [this.stackEvents.completion] : []),
     ]);
 
+    // Who may answer an approval request: only principals this policy is attached to.
+    const executions = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.approverPolicy = new iam.ManagedPolicy(this, 'ApproverPolicy', {
+      description: 'Approve or reject the unsafe change sets of the safe deployer (deploy-orchestrator approve / reject, or the Step Functions console)',
+      statements: [
+        new iam.PolicyStatement({ sid: 'AnswerApprovals', actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }),
+        new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [executions] }),
+      ],
+    });
+    acknowledgeWildcardResources(this.approverPolicy, [executions], 'Execution ARNs end in the execution name; limited to this state machine\'s executions.');
+
     // The pipeline trigger
     this.trigger = new DeployFunction(this, 'Trigger', {
       functionFolder: 'trigger',
@@ -254,6 +282,8 @@ export class OrchestratorStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    new CfnOutput(this, 'ApprovalTopicArn', { value: this.approvalTopic.topicArn, description: 'Approval requests of unsafe change sets (onUnsafe: approve): subscribe to it' });
+    new CfnOutput(this, 'ApproverPolicyArn', { value: this.approverPolicy.managedPolicyArn, description: 'Attach to whoever may approve or reject unsafe change sets' });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'The deploy state machine' });
     new CfnOutput(this, 'TriggerFunctionName', {
       value: this.trigger.function.functionName,

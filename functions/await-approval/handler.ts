@@ -3,12 +3,11 @@ import { logger } from '../shared/logger';
 import { sns } from '../shared/sns-client';
 import { awsCall } from '../shared/aws-errors';
 import { InvalidInputError } from '../shared/errors';
-import { describeOffending } from '../shared/inspection';
+import { describeOffending } from '../shared/offending';
 import { executionConsoleUrl, withLink } from '../shared/console-links';
 import type { ChangeSetState, Deployment, Inspection } from '../shared/state';
 
-/** The topic approval requests go to (the CDK app's); unset, the request is only in the execution and the logs. */
-export const APPROVAL_TOPIC_ENV = 'APPROVAL_TOPIC_ARN';
+import { APPROVAL_TOPIC_ENV } from '../shared/approvals';
 
 /**
  * The Await Approval state (`lambda:invoke.waitForTaskToken`, onUnsafe: approve): the unsafe

@@ -3,6 +3,9 @@ import { allChanges, changeSetRef } from './change-sets';
 import { judgeChange, replacementCauses } from './safety-policy';
 import { MAX_CHANGES_IN_OUTPUT, MAX_INSPECTION_LIST_BYTES } from './limits';
 import type { ChangeSetState, ChangeSummary, DecidedChange, DecisionCounts, Deployment, Inspection, OffendingChange } from './state';
+import { describeOffending } from './offending';
+
+export { describeOffending };
 
 function summarise(change: ResourceChange, path: string): ChangeSummary {
   return {
@@ -72,14 +75,6 @@ function withinBytes<T>(items: readonly T[], budget: number): T[] {
   return kept;
 }
 
-/** One line per offending resource: logical id, type, action, replacement, and what forces it. */
-export function describeOffending(change: OffendingChange): string {
-  const replacement = change.replacement ? `, Replacement ${change.replacement}` : '';
-  const policy = change.policyAction ? `, PolicyAction ${change.policyAction}` : '';
-  const causes = change.causes.length ? `; forced by ${change.causes.join(', ')}` : '';
-  const physical = change.physicalResourceId ? ` [${change.physicalResourceId}]` : '';
-  return `- ${change.logicalResourceId} (${change.resourceType})${physical}: ${change.action}${replacement}${policy}: ${change.reason}${causes}`;
-}
 
 /** How many offending resources the rejection message spells out; the execution's output holds more. */
 const MAX_OFFENDING_IN_MESSAGE = 50;

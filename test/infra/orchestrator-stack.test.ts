@@ -35,7 +35,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'Get Change Set Creation Status': ['cloudformation:DescribeChangeSet'],
   'Delete Empty Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeStacks'],
   'Inspect Change Set Changes': ['cloudformation:DescribeChangeSet'],
-  'Execute Change Set': ['cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'],
+  'Execute Change Set': ['cloudformation:DescribeChangeSet', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'],
+  'Await Approval': ['sns:Publish'],
   'Get Stack Update Status': ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
   'Delete Change Set': ['cloudformation:DeleteChangeSet'],
   'Clean Up Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet'],
@@ -313,8 +314,9 @@ describe('event mode', () => {
   });
 
   test('task tokens are answered only for this state machine\'s executions', () => {
+    // The two event functions, and the approver policy.
     const answering = allStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('states:SendTask')));
-    expect(answering.length).toBe(2);
+    expect(answering.length).toBe(3);
     for (const { statement } of answering) {
       expect(actionsOf(statement).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
       expect(resourcesOf(statement)).toEqual([{ Ref: logicalId(synthesized.orchestrator.stateMachine) }]);
