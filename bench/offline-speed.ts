@@ -8,6 +8,7 @@ import { performance } from 'perf_hooks';
 import { TASK_HANDLERS } from '../functions/handlers';
 import { handler as trigger } from '../functions/trigger/handler';
 import { listScenarios, loadScenario, runScenario } from '../local/sandbox/scenario';
+import { answerApproval } from '../cli/approval';
 
 const SCENARIOS_DIR = path.join(__dirname, '..', 'examples', 'scenarios');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -28,6 +29,7 @@ export async function offlineSpeed(): Promise<void> {
       let entered = 0;
       const started = performance.now();
       const run = await runScenario(scenario, {
+        answerApproval: (executionArn, answer) => answerApproval(executionArn, answer),
         handlers: TASK_HANDLERS,
         trigger,
         onEvent: (_arn, event) => {

@@ -3,6 +3,9 @@ import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-clo
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { inspectionFromHistory, statesEntered } from '../execution-history';
 import { inspectionFromEvents } from '../../local/inspection-events';
+import { createInterface } from 'readline/promises';
+import { TaskTokens } from '../../local/task-tokens';
+import type { ApprovalAnswer } from '../approval';
 import { parseFlags, positiveSeconds } from '../args';
 import { checkAwsSetup } from '../aws-setup';
 import { readJsonFile } from '../files';
@@ -40,10 +43,45 @@ function capWaits(handlers: Record<string, TaskHandler>, maxWaitSeconds: number 
   );
 }
 
-async function runInProcess(document: unknown, maxWait: number | undefined, progress: Progress): Promise<ExecutionEnd> {
+/**
+ * A local run's answer to an approval request: the flags, else a question on the terminal, else a
+ * rejection (a script that did not say yes has not approved anything).
+ */
+function localApprover(decision: ApprovalAnswer | undefined, err: (line: string) => void): TaskTokens {
+  const tokens = new TaskTokens();
+  tokens.onScheduled(({ state, token, payload }) => {
+    if (state !== 'Await Approval') return;
+    const { changeSet, deployment } = payload as { changeSet: { id: string; name: string }; deployment: { stackName: string } };
+    const approver = `${process.env.USER ?? 'local user'} (run --local)`;
+    void (async () => {
+      const answer = decision ?? (process.stdin.isTTY ? await askOnTerminal(changeSet.name, deployment.stackName, err) : { approve: false, reason: 'no answer: give --approve or --reject when not on a terminal' });
+      if (answer.approve) {
+        tokens.succeed(token, { approved: true, approver, ...(answer.reason ? { reason: answer.reason } : {}), changeSetId: changeSet.id, at: new Date().toISOString() });
+      } else {
+        tokens.fail(token, 'ApprovalRejected', `Rejected by ${approver}: ${answer.reason ?? 'no reason given'}`);
+      }
+    })();
+  });
+  return tokens;
+}
+
+async function askOnTerminal(changeSetName: string, stackName: string, err: (line: string) => void): Promise<ApprovalAnswer> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    err(`The change set ${changeSetName} on stack ${stackName} would remove or replace protected resources (see above).`);
+    const yes = /^y(es)?$/i.test((await terminal.question('Execute exactly this change set? [y/N] ')).trim());
+    const reason = (await terminal.question('Reason: ')).trim();
+    return { approve: yes, ...(reason ? { reason } : {}) };
+  } finally {
+    terminal.close();
+  }
+}
+
+async function runInProcess(document: unknown, maxWait: number | undefined, progress: Progress, approval: TaskTokens): Promise<ExecutionEnd> {
   const started = Date.now();
   const path: string[] = [];
   const result = await runLocalExecution(document, {
+    taskTokens: approval,
     executionName: manualExecutionName(),
     handlers: capWaits(TASK_HANDLERS, maxWait),
     ...(maxWait === undefined ? {} : { retryMilliseconds: maxWait * 1000 }),
@@ -109,6 +147,9 @@ export async function runCommand(args: string[], out: (line: string) => void, er
     local: { type: 'boolean' },
     'max-wait': { type: 'string' },
     'role-arn': { type: 'string' },
+    approve: { type: 'boolean' },
+    reject: { type: 'boolean' },
+    reason: { type: 'string' },
     region: { type: 'string' },
     'external-id': { type: 'string' },
     'state-machine': { type: 'string' },
@@ -119,6 +160,11 @@ export async function runCommand(args: string[], out: (line: string) => void, er
   if (!values.input) throw new UsageError('run: --input FILE is required (the deployment input document).');
   const maxWait = positiveSeconds(values['max-wait'], '--max-wait');
   if (maxWait !== undefined && !values.local) throw new UsageError('--max-wait applies to --local runs only (a deployed state machine waits as its definition says).');
+  if (values.approve && values.reject) throw new UsageError('run: give --approve or --reject, not both.');
+  if ((values.approve || values.reject || values.reason) && !values.local) {
+    throw new UsageError('--approve, --reject and --reason answer a --local run\'s approval request; for a deployed state machine, use deploy-orchestrator approve / reject EXECUTION.');
+  }
+  const decision: ApprovalAnswer | undefined = values.approve || values.reject ? { approve: Boolean(values.approve), ...(values.reason ? { reason: values.reason } : {}) } : undefined;
   const target = targetFlags(values['role-arn'], values.region, values['external-id']);
   if (Object.keys(target).length && !values.local) {
     throw new UsageError('--role-arn, --region and --external-id apply to --local runs; for a deployed state machine, put targetRoleArn, region and targetExternalId in the input document.');
@@ -129,7 +175,7 @@ export async function runCommand(args: string[], out: (line: string) => void, er
   await checkAwsSetup();
   const progress = values.quiet ? silentProgress : progressPrinter(err);
   const end = values.local
-    ? await runInProcess(document, maxWait, progress)
+    ? await runInProcess(document, maxWait, progress, localApprover(decision, err))
     : await runDeployed(document, values['state-machine'] ?? (await stateMachineFromStack(values.stack ?? ORCHESTRATOR_STACK_NAME)), progress);
   const summary: DeploymentSummary = summarise(end, stackName);
   out(values.json ? JSON.stringify({ summary, output: end.output ?? null }, null, 2) : formatSummary(summary));

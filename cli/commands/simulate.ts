@@ -10,6 +10,7 @@ import { handler as trigger } from '../../functions/trigger/handler';
 import { loadDefinition } from '../../statemachine/definition';
 import { ScenarioError } from '../../local/sandbox';
 import { listScenarios, loadScenario, runScenario, unmetExpectations, type ScenarioRun, type StageRun } from '../../local/sandbox/scenario';
+import { answerApproval } from '../approval';
 
 export const SCENARIOS_DIR = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 /** What `npm start` shows: a first deployment, a safe update, a rejected table replacement, a no-op. */
@@ -112,6 +113,7 @@ export async function simulateCommand(args: string[], out: (line: string) => voi
     const run = await runScenario(scenario, {
       handlers: TASK_HANDLERS,
       trigger,
+      answerApproval: (executionArn, answer) => answerApproval(executionArn, answer),
       onEvent: (_arn, event) => follow(event),
     });
     const summary = summarise(

@@ -86,6 +86,22 @@ describe('run --local', () => {
     expect(result.stderr).toMatch(/--role-arn, --region and --external-id apply to --local runs/);
   });
 
+  it.each([
+    [['--approve', '--reason', 'planned rename'], 0, /Updated stack prod-app/],
+    [['--reject', '--reason', 'not today'], 1, /Rejected by .* \(run --local\): not today/],
+  ])('with onUnsafe approve, %j answers the approval request of a local run', async (flags, code, says) => {
+    const approveFile = path.join(dir, 'deploy-approve.json');
+    fs.writeFileSync(approveFile, JSON.stringify(input({ onUnsafe: 'approve' })));
+    sandbox.seedStack({ stackName: 'prod-app', templateBody: TEMPLATE.replace('TableName: !Ref TableName', 'TableName: legacy-users'), parameters: { TableName: 'users' } });
+    sandbox.install();
+
+    const result = await cli(['run', '--local', '--input', approveFile, '--max-wait', '1', '--quiet', ...flags]);
+
+    expect(result.code).toBe(code);
+    expect(result.stdout).toMatch(says);
+    expect(sandbox.calls.find({ operation: 'ExecuteChangeSet' })).toHaveLength(code === 0 ? 1 : 0);
+  }, 60_000);
+
   it('a rejected change exits 1 and names the offending resource', async () => {
     sandbox.seedStack({ stackName: 'prod-app', templateBody: TEMPLATE.replace('TableName: !Ref TableName', 'TableName: legacy-users'), parameters: { TableName: 'users' } });
     sandbox.install();

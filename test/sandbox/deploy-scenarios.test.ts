@@ -8,6 +8,7 @@ import * as path from 'path';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import type { Sandbox } from '../../local/sandbox';
 import { causeText, listScenarios, loadScenario, runScenario, unmetExpectations, type Scenario, type ScenarioRun } from '../../local/sandbox/scenario';
+import { answerApproval } from '../../cli/approval';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 
@@ -15,7 +16,7 @@ const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
 const runs = new Map<string, Promise<ScenarioRun>>();
 
 function run(name: string): Promise<ScenarioRun> {
-  if (!runs.has(name)) runs.set(name, runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS }));
+  if (!runs.has(name)) runs.set(name, runScenario(loadScenario(path.join(SCENARIOS, name)), { handlers: TASK_HANDLERS, answerApproval: (executionArn, answer) => answerApproval(executionArn, answer) }));
   return runs.get(name) as Promise<ScenarioRun>;
 }
 

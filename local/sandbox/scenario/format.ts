@@ -103,6 +103,11 @@ export const ScenarioFileSchema = z.strictObject({
   stages: z
     .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), input: z.record(z.string(), z.unknown()), expect: ExpectSchema.optional() }))
     .optional(),
+  /**
+   * With `"onUnsafe": "approve"`: a person's answer to the approval request, given through the Step
+   * Functions API once the request is out.
+   */
+  approval: z.strictObject({ answer: z.enum(['approve', 'reject']), reason: z.string().optional() }).optional(),
   expect: ExpectSchema,
 });
 

@@ -31,6 +31,11 @@ export interface ScenarioRunOptions {
   executionName?: string;
   /** Called with each engine event as the execution runs (a CLI's progress output). */
   onEvent?: StateMachineRegistration['onEvent'];
+  /**
+   * How a person answers an approval request (the CLI's `approve` / `reject`, through the Step
+   * Functions API): a scenario with `approval` needs it.
+   */
+  answerApproval?: (executionArn: string, answer: { approve: boolean; reason?: string }) => Promise<unknown>;
 }
 
 export interface ExecutionOutcome {
@@ -119,6 +124,17 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     sandbox.events.options.delayMilliseconds = scenario.sandbox.eventDelayMilliseconds ?? 0;
     enableEventMode(sandbox);
   }
+  const answers: Array<Promise<unknown>> = [];
+  if (scenario.approval) {
+    const { answer, reason } = scenario.approval;
+    if (!options.answerApproval) throw new Error(`Scenario ${scenario.name} answers an approval request: give runScenario an answerApproval.`);
+    const answerApproval = options.answerApproval;
+    sandbox.stepFunctions.taskTokens.onScheduled(({ executionArn, state }) => {
+      if (state !== 'Await Approval') return;
+      // Once the request is out, as a person would: after the notification.
+      answers.push(new Promise((resolve) => setTimeout(resolve, 10)).then(() => answerApproval(executionArn, { approve: answer === 'approve', ...(reason ? { reason } : {}) })));
+    });
+  }
   try {
     const stages: StageRun[] = [];
     for (const stage of scenario.stages ?? [undefined]) {
@@ -132,6 +148,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
         .map((call) => call.operation);
       stages.push({ name: stage?.name ?? scenario.name, input, execution, ...(pipeline ? { pipeline } : {}), mutatingCalls, ...(stage?.expect ? { expect: stage.expect } : {}) });
     }
+    await Promise.all(answers);
     const last = stages[stages.length - 1];
     return {
       scenario,
