@@ -64,9 +64,19 @@ export async function outcomeOfExecution(execution: DescribeExecutionCommandOutp
   }
   checkDeadline(execution, following);
   const state = await currentStateOf(executionArn);
+  if (state === AWAITING_APPROVAL) {
+    return continueLater(
+      following,
+      `Waiting for approval of an unsafe change set (execution ${executionName}): answer with deploy-orchestrator approve or reject ${executionArn}.`,
+      percentCompleteFor(state),
+    );
+  }
   const where = state ? `: in "${state}"` : status === 'RUNNING' ? '' : `, status ${status}`;
   return continueLater(following, `Deployment running${where} (execution ${executionName}).`, percentCompleteFor(state));
 }
+
+/** The state an execution waits in for a person's answer (onUnsafe: approve). */
+const AWAITING_APPROVAL = 'Await Approval';
 
 function continueLater(following: Following, summary: string, percentComplete?: number): JobOutcome {
   return { kind: 'continue', continuationToken: encodeContinuationToken(following), summary, executionArn: following.executionArn, percentComplete };

@@ -36,6 +36,9 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Delete Empty Change Set': 90,
   'Inspect Change Set Changes': 35,
   'Safe to Update Infra?': 40,
+  // onUnsafe: approve. A person decides; the change set is kept meanwhile.
+  'Await Approval': 42,
+  'Approval Timed Out': 90,
   'Execute Change Set': 45,
   'Await Update Event?': 60,
   // Event mode's wait, for a create or an update.

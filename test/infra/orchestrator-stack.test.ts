@@ -338,6 +338,27 @@ describe('event mode', () => {
   });
 });
 
+describe('approvals (onUnsafe: approve)', () => {
+  test('the approval topic is encrypted and reachable over TLS only; only Await Approval may publish to it', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] }) });
+    const publishing = allStatements(template).filter(({ statement }) => actionsOf(statement).includes('sns:Publish'));
+    expect(publishing.map(({ statement }) => actionsOf(statement))).toEqual(expect.arrayContaining([['sns:Publish']]));
+    const env = (stack.resolve((synthesized.orchestrator.taskFunctions['Await Approval'].function.node.defaultChild as CfnFunction).environment) as { variables: Record<string, unknown> }).variables;
+    expect(env.APPROVAL_TOPIC_ARN).toEqual({ Ref: logicalId(synthesized.orchestrator.approvalTopic as never) });
+  });
+
+  test('the approver policy answers only this state machine\'s tasks and reads only its executions', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Sid: 'AnswerApprovals', Action: ['states:SendTaskFailure', 'states:SendTaskSuccess'], Resource: { Ref: logicalId(synthesized.orchestrator.stateMachine) } }),
+          Match.objectLike({ Sid: 'ReadExecutions', Action: ['states:DescribeExecution', 'states:GetExecutionHistory'] }),
+        ],
+      },
+    });
+  });
+});
+
 describe('buckets', () => {
   test('encrypted, public access blocked, versioned, TLS only, kept when the stack goes', () => {
     const buckets = template.findResources('AWS::S3::Bucket');

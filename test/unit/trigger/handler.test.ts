@@ -333,6 +333,17 @@ describe('re-invocation with the continuation token', () => {
   const NEXT_JOB_ID = 'd1e87542-c1f8-xmpl-a8f4-f9ff897fc7a7';
   const continuing = (token = tokenFor()) => jobEvent({ jobId: NEXT_JOB_ID, continuationToken: token });
 
+  it('says the deployment waits for approval, and how to answer, while an unsafe change set waits for a person', async () => {
+    sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING' }));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyInState('Await Approval', 'TaskStateEntered') });
+
+    await handler(continuing());
+
+    expect(successInput().executionDetails?.summary).toBe(
+      `Waiting for approval of an unsafe change set (execution ${EXECUTION_NAME}): answer with deploy-orchestrator approve or reject ${EXECUTION_ARN}.`,
+    );
+  });
+
   it('continues while the execution runs, naming the state it is in and estimating progress', async () => {
     sfn.on(DescribeExecutionCommand, { executionArn: EXECUTION_ARN }).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING' }));
     sfn.on(GetExecutionHistoryCommand).resolves({ events: historyInState('Wait Stack Update', 'WaitStateEntered') });
