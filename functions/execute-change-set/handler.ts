@@ -69,7 +69,9 @@ async function checkStillAsReviewed(deployment: Deployment, changeSet: ChangeSet
     }
     throw toDeploymentError(error, `CloudFormation DescribeChangeSet ${changeSet.name}`);
   }
-  if (described.ChangeSetId !== changeSet.id || described.ExecutionStatus !== 'AVAILABLE') {
+  // A retry after a lost answer finds the change set being executed by this very task: not stale.
+  const executing = ['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED'].includes(described.ExecutionStatus ?? '');
+  if (described.ChangeSetId !== changeSet.id || (described.ExecutionStatus !== 'AVAILABLE' && !executing)) {
     throw new ApprovalStaleError(
       `${approver} approved change set ${changeSet.name}, but it is no longer the one reviewed (execution status ${described.ExecutionStatus ?? 'unknown'}: the stack changed since). Nothing was executed.`,
     );

@@ -119,6 +119,16 @@ describe('Execute Change Set after a lost answer', () => {
       expect(cfn.commandCalls(ExecuteChangeSetCommand)[0].args[0].input.ChangeSetName).toBe(CHANGE_SET_ID);
     });
 
+    it('a retry after a lost answer finds its own execute under way, and follows it rather than call the approval stale', async () => {
+      cfn.on(DescribeChangeSetCommand).resolves({ ChangeSetId: CHANGE_SET_ID, ExecutionStatus: 'EXECUTE_IN_PROGRESS' });
+      cfn.on(ExecuteChangeSetCommand).rejects(Object.assign(awsError('InvalidChangeSetStatus', 'ChangeSet [x] cannot be executed in its current status of [EXECUTE_IN_PROGRESS]'), { name: 'InvalidChangeSetStatusException' }));
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_IN_PROGRESS', { ChangeSetId: CHANGE_SET_ID })] });
+
+      const result = await handler({ deployment: deployment(), changeSet: changeSetState({ stackId: STACK_ID }), inspection: approved() });
+
+      expect(result).toMatchObject({ action: 'UPDATE', status: 'UPDATE_IN_PROGRESS' });
+    });
+
     it('refuses an approval given for another change set', async () => {
       const error = await rejectionOf(handler({ deployment: deployment(), changeSet: changeSetState(), inspection: approved('arn:aws:cloudformation:us-east-1:123456789012:changeSet/other/1') }));
 
