@@ -1,5 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -89,6 +90,7 @@ export class OrchestratorStack extends Stack {
   public readonly artifactReaderRoles: iam.IRole[];
   /** Where approval requests of unsafe change sets go (onUnsafe: approve); subscriptions are the user's. */
   public readonly approvalTopic: sns.Topic;
+  public readonly approvalTopicKey: kms.Key;
   /** Attach to the people (roles) who may approve or reject unsafe change sets. */
   public readonly approverPolicy: iam.ManagedPolicy;
   /** Event mode's resources; absent with `eventMode: false`. */
@@ -158,10 +160,26 @@ export class OrchestratorStack extends Stack {
       });
     }
 
+    // A key of this stack's, not the AWS managed aws/sns key: CloudWatch alarms cannot publish to a
+    // topic encrypted with that one, and this topic carries the alarms too.
+    this.approvalTopicKey = new kms.Key(this, 'ApprovalTopicKey', {
+      description: 'Safe deploy: encrypts the approval and alarm topic',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.approvalTopicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
-      displayName: 'Safe deploy: unsafe change sets waiting for approval',
+      displayName: 'Safe deploy: unsafe change sets waiting for approval, and failed deployments',
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'ApprovalTopicKey', 'alias/aws/sns'),
+      masterKey: this.approvalTopicKey,
     });
 
     const states = taskStates();
@@ -195,7 +213,14 @@ export class OrchestratorStack extends Stack {
     }
     this.taskFunctions = taskFunctions;
     for (const [name, permissions] of Object.entries(TASK_PERMISSIONS)) {
-      if (permissions.requestsApproval) taskFunctions[name].role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.approvalTopic.topicArn] }));
+      if (!permissions.requestsApproval) continue;
+      taskFunctions[name].role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.approvalTopic.topicArn] }));
+      // SNS encrypts what it is given to publish with the topic's key, on the publisher's behalf.
+      taskFunctions[name].role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: [this.approvalTopicKey.keyArn] }));
+      Validations.of(taskFunctions[name].role).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: 'SNS asks for a data key of whatever kind it needs (GenerateDataKey, GenerateDataKeyWithoutPlaintext) to encrypt a message; only on the topic\'s own key.',
+      });
     }
     const awaiting = Object.entries(TASK_PERMISSIONS).filter(([, permissions]) => permissions.awaitsStackEvents).map(([name]) => taskFunctions[name]);
     if (waitTable) {
@@ -271,16 +296,35 @@ export class OrchestratorStack extends Stack {
     });
     this.grantTriggerPermissions(this.trigger);
 
-    // Alarm
-    this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription:
-        'A deployment failed, or its change set was refused by the safety policy: open the failed execution in the Step Functions console for the reason.',
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // Alarms, told to the approval topic, where the people who look after deployments listen
+    const alarm = (id: string, description: string, metric: cloudwatch.Metric): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new cloudwatchActions.SnsAction(this.approvalTopic));
+      return created;
+    };
+    const everyFiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    this.failedExecutionsAlarm = alarm(
+      'FailedExecutionsAlarm',
+      'A deployment failed, or its change set was refused by the safety policy: open the failed execution in the Step Functions console for the reason.',
+      this.stateMachine.metricFailed(everyFiveMinutes),
+    );
+    alarm(
+      'TimedOutExecutionsAlarm',
+      'A deployment ran past the state machine\'s own timeout: its stack may still be changing and its change set may be left; open the execution in the Step Functions console.',
+      this.stateMachine.metricTimedOut(everyFiveMinutes),
+    );
+    alarm(
+      'AbortedExecutionsAlarm',
+      'Someone stopped a deployment: its stack may still be changing and its change set may be left; open the execution in the Step Functions console.',
+      this.stateMachine.metricAborted(everyFiveMinutes),
+    );
 
     new CfnOutput(this, 'ApprovalTopicArn', { value: this.approvalTopic.topicArn, description: 'Approval requests of unsafe change sets (onUnsafe: approve): subscribe to it' });
     new CfnOutput(this, 'ApproverPolicyArn', { value: this.approverPolicy.managedPolicyArn, description: 'Attach to whoever may approve or reject unsafe change sets' });

@@ -19,6 +19,8 @@ const SDK_INTERNAL = new Set(['s3:CreateSession', 'dynamodb:DescribeEndpoints', 
  * action's output artifact (functions/trigger/output-artifact.ts).
  */
 const CALLED_WITH_JOB_CREDENTIALS: Record<string, string[]> = { trigger: ['s3:PutObject'] };
+/** Calls a service makes with the function's credentials on its behalf: SNS encrypts what Await Approval publishes with the topic's key. */
+const MADE_BY_A_SERVICE: Record<string, string[]> = { 'Await Approval': ['kms:Decrypt', 'kms:GenerateDataKey*'] };
 /** What each pipeline grants the artifact readers on its artifact bucket (infra/artifact-access.ts). */
 const ARTIFACT_READ = ['s3:GetObject', 's3:GetObjectVersion'];
 
@@ -96,7 +98,8 @@ function grantedActions(name: string): string[] {
 describe('each Lambda is allowed exactly the AWS calls its bundled code can make', () => {
   test.each(FUNCTIONS.map(({ name }) => name))('%s', (name) => {
     const withJobCredentials = new Set(CALLED_WITH_JOB_CREDENTIALS[name] ?? []);
-    expect(grantedActions(name)).toEqual(neededActions(bundles.get(name) as Bundle).filter((action) => !withJobCredentials.has(action)));
+    const needed = neededActions(bundles.get(name) as Bundle).filter((action) => !withJobCredentials.has(action));
+    expect(grantedActions(name)).toEqual([...needed, ...(MADE_BY_A_SERVICE[name] ?? [])].sort());
   });
 
   test('the check sees the calls: the SDK commands of a handler are found in its bundle', () => {

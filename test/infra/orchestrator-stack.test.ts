@@ -36,7 +36,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'Delete Empty Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeStacks'],
   'Inspect Change Set Changes': ['cloudformation:DescribeChangeSet'],
   'Execute Change Set': ['cloudformation:DescribeChangeSet', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'],
-  'Await Approval': ['sns:Publish'],
+  'Await Approval': ['kms:Decrypt', 'kms:GenerateDataKey*', 'sns:Publish'],
   'Get Stack Update Status': ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
   'Delete Change Set': ['cloudformation:DeleteChangeSet'],
   'Clean Up Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet'],
@@ -259,10 +259,11 @@ describe('the state machine', () => {
     expect(resourcesOf(invoke[0])).toHaveLength(expected.length);
   });
 
-  test('an alarm goes off on a failed execution', () => {
+  test.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])('an alarm goes off on %s, told to the approval topic', (metric) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/States',
-      MetricName: 'ExecutionsFailed',
+      MetricName: metric,
+      AlarmActions: [{ Ref: logicalId(synthesized.orchestrator.approvalTopic as never) }],
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: logicalId(synthesized.orchestrator.stateMachine) } }],
       Statistic: 'Sum',
       Threshold: 1,
@@ -340,7 +341,12 @@ describe('event mode', () => {
 
 describe('approvals (onUnsafe: approve)', () => {
   test('the approval topic is encrypted and reachable over TLS only; only Await Approval may publish to it', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] }) });
+    // A key of the stack's, which CloudWatch alarms may use (they cannot publish with the AWS managed aws/sns key).
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(synthesized.orchestrator.approvalTopicKey as never), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CloudWatchAlarmsPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+    });
     const publishing = allStatements(template).filter(({ statement }) => actionsOf(statement).includes('sns:Publish'));
     expect(publishing.map(({ statement }) => actionsOf(statement))).toEqual(expect.arrayContaining([['sns:Publish']]));
     const env = (stack.resolve((synthesized.orchestrator.taskFunctions['Await Approval'].function.node.defaultChild as CfnFunction).environment) as { variables: Record<string, unknown> }).variables;
