@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorName } from '../functions/shared/aws-errors';
+import { APPROVAL_REJECTED, approvalOutput, rejectionCause } from '../functions/shared/approvals';
 import { UsageError } from './errors';
 
 /** A person's answer to an execution waiting in Await Approval. */
@@ -50,10 +51,10 @@ export async function answerApproval(executionArn: string, answer: ApprovalAnswe
     .catch(() => process.env.USER ?? 'unknown principal');
   try {
     if (answer.approve) {
-      const output = { approved: true, approver, ...(answer.reason ? { reason: answer.reason } : {}), changeSetId: waiting.changeSetId, at: new Date().toISOString() };
+      const output = approvalOutput(approver, waiting.changeSetId, answer.reason);
       await sfn.send(new SendTaskSuccessCommand({ taskToken: waiting.token, output: JSON.stringify(output) }));
     } else {
-      await sfn.send(new SendTaskFailureCommand({ taskToken: waiting.token, error: 'ApprovalRejected', cause: `Rejected by ${approver}: ${answer.reason ?? 'no reason given'}` }));
+      await sfn.send(new SendTaskFailureCommand({ taskToken: waiting.token, error: APPROVAL_REJECTED, cause: rejectionCause(approver, answer.reason) }));
     }
   } catch (error) {
     const name = errorName(error);

@@ -14,11 +14,12 @@ Usage:
                                                          sandbox (npm start); a SCENARIO is a folder with a scenario.yaml
                                                          or a name in examples/scenarios; exits 1 if one ends otherwise
                                                          than its scenario expects
-  deploy-orchestrator run --input FILE [--local [--max-wait SECONDS] [--role-arn ARN [--external-id ID]] [--region R]]
-                          [--state-machine ARN | --stack NAME] [--json] [--quiet]
+  deploy-orchestrator run --input FILE [--local [--max-wait SECONDS] [--role-arn ARN [--external-id ID]] [--region R]
+                          [--approve | --reject] [--reason TEXT]] [--state-machine ARN | --stack NAME] [--json] [--quiet]
                                                          a manual deployment: --local runs the state machine in-process
                                                          against the AWS APIs of your credentials (--role-arn: assuming
-                                                         that role of another account; --region: in that region);
+                                                         that role of another account; --region: in that region;
+                                                         --approve / --reject: the answer to an approval request);
                                                          without it, an execution of the deployed state machine is
                                                          started and followed
   deploy-orchestrator approve EXECUTION [--reason TEXT]

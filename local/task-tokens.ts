@@ -94,11 +94,8 @@ export class TaskTokens {
 
   /** The execution ended: its waits can no longer be answered. */
   closeExecution(executionArn: string): void {
-    for (const [token, pending] of this.tokens) {
-      if (pending.owner.startsWith(`${executionArn}\u0000`) && pending.state === 'waiting') {
-        pending.state = 'timed-out';
-        this.tokens.set(token, pending);
-      }
+    for (const pending of this.tokens.values()) {
+      if (pending.owner.startsWith(`${executionArn}\u0000`) && pending.state === 'waiting') pending.state = 'timed-out';
     }
   }
 

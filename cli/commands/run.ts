@@ -6,6 +6,7 @@ import { inspectionFromEvents } from '../../local/inspection-events';
 import { createInterface } from 'readline/promises';
 import { TaskTokens } from '../../local/task-tokens';
 import type { ApprovalAnswer } from '../approval';
+import { APPROVAL_REJECTED, approvalOutput, rejectionCause } from '../../functions/shared/approvals';
 import { parseFlags, positiveSeconds } from '../args';
 import { checkAwsSetup } from '../aws-setup';
 import { readJsonFile } from '../files';
@@ -56,9 +57,9 @@ function localApprover(decision: ApprovalAnswer | undefined, err: (line: string)
     void (async () => {
       const answer = decision ?? (process.stdin.isTTY ? await askOnTerminal(changeSet.name, deployment.stackName, err) : { approve: false, reason: 'no answer: give --approve or --reject when not on a terminal' });
       if (answer.approve) {
-        tokens.succeed(token, { approved: true, approver, ...(answer.reason ? { reason: answer.reason } : {}), changeSetId: changeSet.id, at: new Date().toISOString() });
+        tokens.succeed(token, approvalOutput(approver, changeSet.id, answer.reason));
       } else {
-        tokens.fail(token, 'ApprovalRejected', `Rejected by ${approver}: ${answer.reason ?? 'no reason given'}`);
+        tokens.fail(token, APPROVAL_REJECTED, rejectionCause(approver, answer.reason));
       }
     })();
   });

@@ -1,7 +1,7 @@
 import { logger } from '../shared/logger';
 import { DeploymentError, InvalidInputError } from '../shared/errors';
 import { checkStackOperation, operationKindOf, outcomeUnknownError } from '../shared/operation-status';
-import { answerWait, claimWaiter, forgetWaiter, recordWaiter, type StackWaiter } from '../shared/stack-wait';
+import { answerWait, claimWaiter, finishedAnswer, forgetWaiter, recordWaiter, type StackWaiter, type WaitAnswer } from '../shared/stack-wait';
 import type { Deployment, OperationResult } from '../shared/state';
 import { withDeploymentTarget } from '../shared/target';
 
@@ -29,10 +29,10 @@ export const handler = withDeploymentTarget(async (event: AwaitStackEventEvent):
   const waiter: StackWaiter = { stackId: result.stackId, waiter: executionArn, taskToken, deployment, result };
   await recordWaiter(waiter);
 
-  let answer: { output: OperationResult } | { error: Error } | undefined;
+  let answer: WaitAnswer | undefined;
   try {
     const check = await checkStackOperation(deployment, result, operationKindOf(result));
-    if (check.state === 'DONE') answer = { output: { ...check.result, polls: result.polls + 1, waitSeconds: 0 } };
+    if (check.state === 'DONE') answer = finishedAnswer(result, check.result);
     else if (pastDeadline(deployment)) {
       answer = {
         error: outcomeUnknownError(

@@ -10,6 +10,7 @@ import { rejectionMessage } from '../shared/inspection';
 import { logger } from '../shared/logger';
 import type { ChangeSetState, Deployment, Failure, Inspection } from '../shared/state';
 import { CHANGE_SET_REJECTED } from '../delete-change-set/handler';
+import { APPROVAL_OUTCOMES } from '../shared/approvals';
 import { inTargetOf } from '../shared/target';
 
 /** The execution's data when a state after Create Change Set failed: the Catch put the error in `failure`. */
@@ -21,9 +22,6 @@ export interface CleanUpChangeSetEvent {
     inspection?: Inspection;
   };
 }
-
-/** How an unsafe change set waiting for approval can end without being executed. */
-const APPROVAL_OUTCOMES = new Set(['ApprovalRejected', 'ApprovalTimedOut', 'ApprovalStaleError']);
 
 const EXECUTED = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']);
 

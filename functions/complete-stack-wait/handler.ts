@@ -3,7 +3,7 @@ import { inTargetOf } from '../shared/target';
 import { DeploymentError } from '../shared/errors';
 import { checkStackOperation, operationKindOf } from '../shared/operation-status';
 import { SETTLED_STACK_STATUSES, STACK_STATUS_CHANGE } from '../shared/stack-events';
-import { answerWait, claimWaiter, forgetWaiter, waitersOf, type StackWaiter, type WaitAnswer } from '../shared/stack-wait';
+import { answerWait, claimWaiter, finishedAnswer, forgetWaiter, waitersOf, type StackWaiter, type WaitAnswer } from '../shared/stack-wait';
 
 /** The part of an EventBridge "CloudFormation Stack Status Change" event this function reads. */
 export interface StackStatusChangeEvent {
@@ -68,7 +68,7 @@ async function answerFor(waiter: StackWaiter): Promise<WaitAnswer | undefined> {
   try {
     const check = await checkStackOperation(waiter.deployment, waiter.result, operationKindOf(waiter.result));
     if (check.state === 'RUNNING') return undefined;
-    return { output: { ...check.result, polls: waiter.result.polls + 1, waitSeconds: 0 } };
+    return finishedAnswer(waiter.result, check.result);
   } catch (error) {
     if (error instanceof DeploymentError) return { error };
     throw error;

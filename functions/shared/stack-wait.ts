@@ -145,6 +145,11 @@ const ENDED_WAIT_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidT
 
 export type WaitAnswer = { output: OperationResult } | { error: Error };
 
+/** The answer to a wait once a read found the operation over: its result, one poll more than the task started with. */
+export function finishedAnswer(started: OperationResult, finished: OperationResult): WaitAnswer {
+  return { output: { ...finished, polls: started.polls + 1, waitSeconds: 0 } };
+}
+
 /**
  * Answers the wait: the stack's result, or the error the task fails with, in the shape a Lambda's
  * own error takes (`{"errorType","errorMessage"}`), so whatever reads a cause reads both alike.
