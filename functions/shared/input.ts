@@ -72,8 +72,14 @@ export function defaultSafetyPolicy(): SafetyPolicy {
 }
 
 export const ON_BUSY = ['fail', 'wait'] as const;
-/** What an unsafe change does: fail (the change set is deleted), or wait for a person to approve exactly it. */
-export const ON_UNSAFE = ['fail', 'approve'] as const;
+/**
+ * What an unsafe change does: fail (the change set is deleted), wait for a person to approve
+ * exactly it, or leave the live stack untouched and deploy a new generation beside it.
+ */
+export const ON_UNSAFE = ['fail', 'approve', 'new-stack'] as const;
+/** `-<8 hex digits>`: what a new generation adds to the stack's name (names.ts generationSuffix). */
+export const GENERATION_SUFFIX_LENGTH = 9;
+export const MAX_MAX_STACKS = 10;
 export type OnUnsafe = (typeof ON_UNSAFE)[number];
 export type OnBusy = (typeof ON_BUSY)[number];
 
@@ -111,7 +117,11 @@ export const DeploymentInputSchema = z.strictObject({
   /** Another deployment holds the stack: `fail` at once (default), or `wait` for it within maxWaitSeconds. */
   onBusy: z.optional(z.enum(ON_BUSY, { error: 'must be "fail" or "wait"' })),
   /** An unsafe change set: `fail` (default) deletes it; `approve` keeps it and waits for a person's answer. */
-  onUnsafe: z.optional(z.enum(ON_UNSAFE, { error: 'must be "fail" or "approve"' })),
+  onUnsafe: z.optional(z.enum(ON_UNSAFE, { error: 'must be "fail", "approve" or "new-stack"' })),
+  /** With `new-stack`: how many generations of the stack may exist at once, the live one included. */
+  maxStacks: z.optional(
+    z.number().check(z.int('must be a whole number'), z.minimum(2, 'must be at least 2 (the live stack and one new generation)'), z.maximum(MAX_MAX_STACKS, `must be at most ${MAX_MAX_STACKS}`)),
+  ),
   /** How long an unsafe change set waits for approval before it is deleted. */
   approvalTimeoutSeconds: z.optional(
     z
@@ -130,7 +140,7 @@ export const DeploymentInputSchema = z.strictObject({
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 
-export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail', onUnsafe: 'fail', approvalTimeoutSeconds: 3600 } as const;
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail', onUnsafe: 'fail', approvalTimeoutSeconds: 3600, maxStacks: 2 } as const;
 
 /** Validates an input document and returns it typed, or throws one error naming every bad field. */
 export function parseDeploymentInput(raw: unknown): DeploymentInput {
@@ -141,10 +151,16 @@ export function parseDeploymentInput(raw: unknown): DeploymentInput {
   const parsed = DeploymentInputSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) {
     const stackName = `${parsed.data.environmentName}-${parsed.data.stackName}`;
-    if (stackName.length > MAX_STACK_NAME_LENGTH) {
+    const newStack = parsed.data.onUnsafe === 'new-stack';
+    const longest = MAX_STACK_NAME_LENGTH - (newStack ? GENERATION_SUFFIX_LENGTH : 0);
+    if (stackName.length > longest) {
+      const why = newStack ? `; with onUnsafe "new-stack" a new generation adds ${GENERATION_SUFFIX_LENGTH} characters, so at most ${longest} are left` : '';
       throw new InvalidInputError(
-        `Invalid deployment input: environmentName-stackName ("${stackName}") is ${stackName.length} characters; CloudFormation allows ${MAX_STACK_NAME_LENGTH}. Shorten stackName.`,
+        `Invalid deployment input: environmentName-stackName ("${stackName}") is ${stackName.length} characters; CloudFormation allows ${MAX_STACK_NAME_LENGTH}${why}. Shorten stackName.`,
       );
+    }
+    if (parsed.data.maxStacks !== undefined && !newStack) {
+      throw new InvalidInputError('Invalid deployment input: maxStacks counts the generations of onUnsafe "new-stack", and this document\'s onUnsafe is not "new-stack": remove maxStacks, or set "onUnsafe": "new-stack".');
     }
     return parsed.data;
   }

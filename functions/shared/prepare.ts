@@ -63,6 +63,7 @@ export function buildDeployment({ input, source }: ValidatedInput, loaded: Loade
     onBusy: input.onBusy ?? DEFAULTS.onBusy,
     onUnsafe,
     ...(approvalTimeoutSeconds ? { approvalTimeoutSeconds } : {}),
+    ...(onUnsafe === 'new-stack' ? { maxStacks: input.maxStacks ?? DEFAULTS.maxStacks } : {}),
     waitMode: waitModeFor(input.waitMode),
     ...(target ? { target } : {}),
     changeSetName: changeSetNameFor(executionName),

@@ -39,7 +39,7 @@ export interface TemplateSummary {
 }
 
 export type WaitMode = 'event' | 'poll';
-export type OnUnsafe = 'fail' | 'approve';
+export type OnUnsafe = 'fail' | 'approve' | 'new-stack';
 
 /** Another account (and region) the deployment goes to, through a role it assumes there. */
 export interface DeploymentTarget {
@@ -50,6 +50,36 @@ export interface DeploymentTarget {
   /** `targetExternalId`, when the role's trust policy asks for one. */
   externalId?: string;
   region?: string;
+}
+
+/** One stack of a lineage: `<environment>-<stack>` (the first generation) or `<environment>-<stack>-<suffix>`. */
+export interface Generation {
+  stackName: string;
+  stackId: string;
+  status: string;
+  /** ISO 8601, CloudFormation's CreationTime. */
+  createdAt: string;
+}
+
+/** onUnsafe new-stack: the generations of the stack found when the deployment started (Find Live Generation). */
+export interface Generations {
+  /** `<environmentName>-<stackName>`: the first generation's name, and every other's prefix. */
+  lineage: string;
+  /** The newest generation that completed its create: the one deployed to, unless the change is unsafe. */
+  live: string;
+  /** Every generation that exists (not DELETE_COMPLETE), oldest first. */
+  stacks: Generation[];
+}
+
+/** onUnsafe new-stack: the change was unsafe, so this deployment creates a new generation beside the live one (Plan New Stack). */
+export interface NewStack {
+  /** The live stack, left untouched: `Deployment.stackName` now names the new one. */
+  previousStackName: string;
+  previousStackId?: string;
+  /** Deterministic for the previous stack and the revision, so a retried job reuses the stack instead of making another. */
+  suffix: string;
+  /** Why: what the unsafe change set would have removed or replaced. */
+  reason: string;
 }
 
 export interface Deployment {
@@ -78,6 +108,12 @@ export interface Deployment {
   onUnsafe: OnUnsafe;
   /** With `approve`: how long the change set waits for an answer (the Await Approval state's timeout). */
   approvalTimeoutSeconds?: number;
+  /** With `new-stack`: at most this many generations of the stack may exist (default 2). */
+  maxStacks?: number;
+  /** With `new-stack`: the stack's generations, found before anything is touched. */
+  generations?: Generations;
+  /** Set when the change was unsafe and a new generation is deployed beside the live stack (`stackName` names it). */
+  newStack?: NewStack;
   /** `event`: the state machine waits for the stack's status change event; `poll`: it polls DescribeStacks. */
   waitMode: WaitMode;
   /** Where the stack is, when not in the orchestrator's own account and region. */
