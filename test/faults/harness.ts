@@ -18,8 +18,11 @@ import { SeededRandom } from '../../local/sandbox/random';
 import { DOCUMENTS_BUCKET, DOCUMENT_KEY, STATE_MACHINE_NAME, buildScenarioSandbox, loadScenario, scenarioInput, type Scenario } from '../../local/sandbox/scenario';
 import { enableEventMode } from '../../local/event-mode';
 import { loadDefinitionText } from '../../statemachine/definition';
+import { APPROVAL_TIMEOUT_SECONDS, approvalDefinition, approvalFaultRules, approvalPlan, approvalViolations, approveAsPlanned, deploymentExecutes, type ApprovalPlan, type ApprovalRecord, type ApproverContext } from './approvals';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
+/** The stack every scenario deploys. */
+const STACK_NAME = 'prod-orders';
 
 /** A NoEcho parameter's value that must never leave the artifact, except to CloudFormation. */
 export const NO_ECHO_SECRET = 'Pa55-w0rd-never-logged-7Q';
@@ -69,6 +72,8 @@ export interface RunPlan {
   events?: { lose: number; duplicate: number; tableFaults: boolean };
   /** The stack is in another account, deployed through a role assumed there (which STS may throttle). */
   target?: { stsFaults: boolean };
+  /** An unsafe change's input says `"onUnsafe": "approve"`, and a person answers (or does not) as planned. */
+  approval?: ApprovalPlan;
 }
 
 export interface DeploymentOutcome {
@@ -86,6 +91,8 @@ export interface RunResult {
   outcomes: DeploymentOutcome[];
   faultsInjected: Record<string, number>;
   violations: string[];
+  /** How each of the person's answers ended (approval runs). */
+  approvalAnswers?: string[];
 }
 
 /** The plan of run `index` under `masterSeed`: everything about the run follows from these two numbers. */
@@ -111,6 +118,7 @@ export function planRun(masterSeed: number, index: number): RunPlan {
     // Drawn last, so that the plans drawn before event mode existed stay as they were.
     ...eventModePlan(random),
     ...targetPlan(random),
+    ...approvalPlan(random, !!KINDS[kind].unsafe),
   };
 }
 
@@ -139,6 +147,15 @@ const SHORT_FALLBACK_DEFINITION = (() => {
   definition.States['Await Stack Event'].TimeoutSeconds = 1;
   return JSON.stringify(definition);
 })();
+
+/** The definition a run registers, when it is not the project's own. */
+function definitionFor(plan: RunPlan): string | undefined {
+  const base = plan.events ? SHORT_FALLBACK_DEFINITION : undefined;
+  return plan.approval ? approvalDefinition(plan.approval, base) : base;
+}
+
+/** Where approval requests go in the approval runs. */
+const APPROVAL_TOPIC = 'arn:aws:sns:us-east-1:123456789012:deploy-approvals';
 
 /** Adds a NoEcho parameter to the scenario's template, and its secret value to a template configuration. */
 function withNoEchoSecret(scenario: Scenario): Scenario {
@@ -222,8 +239,13 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   const lambdaFaults: Record<string, number> = {};
   const handlers = faultyHandlers(plan, lambdaFaults);
   const { sandbox, stateMachineArn } = buildScenarioSandbox(scenario, handlers);
-  if (plan.events) sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers, definitionText: SHORT_FALLBACK_DEFINITION });
-  const input: Record<string, unknown> = { ...scenarioInput(scenario), onBusy: plan.onBusy };
+  const definitionText = definitionFor(plan);
+  if (definitionText) sandbox.stepFunctions.registerStateMachine({ name: STATE_MACHINE_NAME, handlers, definitionText });
+  const input: Record<string, unknown> = {
+    ...scenarioInput(scenario),
+    onBusy: plan.onBusy,
+    ...(plan.approval ? { onUnsafe: 'approve', approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS } : {}),
+  };
   sandbox.s3.createBucket(DOCUMENTS_BUCKET);
   const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = input;
   sandbox.s3.putObject(DOCUMENTS_BUCKET, DOCUMENT_KEY, JSON.stringify(document), 'application/json');
@@ -232,6 +254,13 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   sandbox.setEnv('STATE_MACHINE_ARN', stateMachineArn);
   for (const rule of faultRules(plan)) sandbox.injectFault(rule);
   if (plan.target?.stsFaults) sandbox.injectFault({ service: 'STS', operation: '*', kind: 'throttle', probability: 0.2 });
+  const approver: ApproverContext = { sandbox, cloudFormation: sandbox.cloudFormationIn(plan.target ? TARGET_ACCOUNT : undefined), stackName: STACK_NAME, ...(plan.target ? { roleArn: TARGET_ROLE } : {}) };
+  let approval: ApprovalRecord | undefined;
+  if (plan.approval) {
+    sandbox.setEnv('APPROVAL_TOPIC_ARN', APPROVAL_TOPIC);
+    for (const rule of approvalFaultRules(plan.approval)) sandbox.injectFault(rule);
+    approval = approveAsPlanned(plan.approval, approver);
+  }
   if (plan.events) {
     enableEventMode(sandbox);
     Object.assign(sandbox.events.options, { loseProbability: plan.events.lose, duplicateProbability: plan.events.duplicate });
@@ -249,6 +278,7 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
       runs.push(manual ? deployManually(sandbox, stateMachineArn, input, `manual-${plan.seed}-${i}`) : deployThroughPipeline(sandbox, scenario, plan.shape === 'duplicate-invocations' ? 3 : 1));
     }
     outcomes = await Promise.all(runs);
+    if (approval) await Promise.allSettled(approval.pending);
   } finally {
     await sandbox.close();
   }
@@ -260,7 +290,16 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
     }
   }
   const violations = checkInvariants(plan, kind, sandbox, outcomes, logs.slice(logStart));
-  return { plan, outcomes, faultsInjected, violations };
+  if (plan.approval && approval) {
+    const timedOut = outcomes.some((outcome) => outcome.executionArns.some((arn) => enteredState(sandbox, arn, 'Approval Timed Out')));
+    violations.push(...approvalViolations(plan.approval, approval, sandbox, approver, outcomes, timedOut));
+  }
+  return { plan, outcomes, faultsInjected, violations, ...(approval ? { approvalAnswers: approval.answers } : {}) };
+}
+
+/** Whether the execution went through the state (the engine's own history). */
+function enteredState(sandbox: Sandbox, executionArn: string, state: string): boolean {
+  return (sandbox.stepFunctions.execution(executionArn)?.events ?? []).some((event) => event.type === 'StateEntered' && (event as { state?: { name?: string } }).state?.name === state);
 }
 
 async function deployThroughPipeline(sandbox: Sandbox, scenario: Scenario, deliveries: number): Promise<DeploymentOutcome> {
@@ -322,7 +361,7 @@ function secretsLeaked(sandbox: Sandbox, logs: string[], histories: string[]): s
 
 function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: DeploymentOutcome[], logs: string[]): string[] {
   const violations: string[] = [];
-  const stackName = 'prod-orders';
+  const stackName = STACK_NAME;
   const cloudFormation = sandbox.cloudFormationIn(plan.target ? TARGET_ACCOUNT : undefined);
   const stack = cloudFormation.stack(stackName);
   // A target deployment makes every CloudFormation call in the target account, with the role assumed there.
@@ -331,12 +370,14 @@ function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: 
     const stray = sandbox.calls.find({ service: 'CloudFormation', includeFailed: true }).filter((call) => call.account !== TARGET_ACCOUNT || !assumed.has(call.accessKeyId ?? ''));
     if (stray.length) violations.push(`wrong-account: ${stray.length} CloudFormation call(s) of a target deployment went elsewhere or without the target role`);
   }
-  const executeAttempts = sandbox.calls.find({ operation: 'ExecuteChangeSet', includeFailed: true });
+  // Someone else's change set (an approval run's intruder) is not the deployment's doing.
+  const executeAttempts = deploymentExecutes(sandbox);
   const createAttempts = sandbox.calls.find({ operation: 'CreateStack', includeFailed: true });
 
-  if (kind.unsafe && executeAttempts.length) violations.push('unsafe-executed: ExecuteChangeSet was called on an unsafe change set');
+  // With onUnsafe approve, the approval runs' own invariants say when an unsafe change set may be executed.
+  if (kind.unsafe && !plan.approval && executeAttempts.length) violations.push('unsafe-executed: ExecuteChangeSet was called on an unsafe change set');
   for (const outcome of outcomes) {
-    if (kind.mustFail && outcome.succeeded) violations.push(`wrong-verdict: a ${plan.kind} deployment was reported as succeeded`);
+    if (kind.mustFail && !plan.approval && outcome.succeeded) violations.push(`wrong-verdict: a ${plan.kind} deployment was reported as succeeded`);
     if (!outcome.succeeded && (!outcome.cause || !outcome.cause.trim() || /^[A-Za-z.]+$/.test(outcome.cause.trim()))) {
       violations.push(`unnamed-cause: a ${outcome.via} deployment failed (${outcome.status}) without saying why`);
     }
@@ -360,7 +401,8 @@ function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: 
   }
   const leftOver = cloudFormation
     .changeSetsOf(stackName)
-    .filter((changeSet) => changeSet.executionStatus === 'AVAILABLE' || changeSet.executionStatus === 'UNAVAILABLE');
+    // OBSOLETE: the stack changed under it (an approval run's stale change set); still left behind.
+    .filter((changeSet) => ['AVAILABLE', 'UNAVAILABLE', 'OBSOLETE'].includes(changeSet.executionStatus));
   if (leftOver.length) violations.push(`orphan: ${leftOver.length} change set(s) left behind: ${leftOver.map((changeSet) => `${changeSet.changeSetName} (${changeSet.status})`).join(', ')}`);
   const histories = sandbox.stepFunctions.allExecutions().map((execution) => JSON.stringify({ events: execution.events, result: execution.result }));
   const leaked = secretsLeaked(sandbox, logs, histories);

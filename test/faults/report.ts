@@ -14,7 +14,9 @@ function section(title: string, counts: Map<string, number>): string[] {
 export function summaryTable(results: RunResult[], masterSeed: number): string {
   const faults = new Map<string, number>();
   for (const result of results) for (const [kind, n] of Object.entries(result.faultsInjected)) faults.set(kind, (faults.get(kind) ?? 0) + n);
-  const outcomes = count(results, (result) => result.outcomes.map((outcome) => `${result.plan.kind} → ${outcome.succeeded ? 'succeeded' : outcome.error ?? outcome.status}`));
+  const outcomes = count(results, (result) =>
+    result.outcomes.map((outcome) => `${result.plan.kind}${result.plan.approval ? ` (${result.plan.approval.answer})` : ''} → ${outcome.succeeded ? 'succeeded' : outcome.error ?? outcome.status}`),
+  );
   const violations = count(results, (result) => result.violations.map((violation) => violation.split(':')[0]));
   return [
     `Fault injection: ${results.length} runs from master seed ${masterSeed}`,
@@ -28,6 +30,18 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
       ),
     ),
     ...section('Runs by account', count(results, (result) => [result.plan.target ? `target account${result.plan.target.stsFaults ? ', STS throttled' : ''}` : 'own account'])),
+    ...section(
+      'Unsafe runs by onUnsafe',
+      count(
+        results.filter((result) => result.plan.kind === 'unsafe-update' || result.plan.kind === 'replacement'),
+        (result) => {
+          const approval = result.plan.approval;
+          if (!approval) return ['fail'];
+          const faults = [approval.answerFaults ? 'answer faults' : '', approval.executeFault ? `execute ${approval.executeFault}` : ''].filter(Boolean);
+          return [`approve: ${approval.answer}${approval.stale ? `, ${approval.stale} first` : ''}${faults.length ? `, ${faults.join(', ')}` : ''}`];
+        },
+      ),
+    ),
     ...section('Faults injected by kind', new Map([...faults].sort(([a], [b]) => a.localeCompare(b)))),
     ...section('Outcomes by kind', outcomes),
     ...section(`Invariant violations: ${[...violations.values()].reduce((a, b) => a + b, 0)}`, violations),
