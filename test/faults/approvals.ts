@@ -67,7 +67,7 @@ const ANSWER_REASON = 'reviewed in the fault-injection suite';
 export function approvalPlan(random: SeededRandom, unsafe: boolean): { approval?: ApprovalPlan } {
   const chosen = random.next() < APPROVAL_SHARE;
   const answerDraw = random.next();
-  const answer: ApprovalAnswer = answerDraw < 0.5 ? 'approve' : answerDraw < 0.8 ? 'reject' : 'timeout';
+  const answer: ApprovalAnswer = answerDraw < 0.5 ? 'approve' : answerDraw < 0.85 ? 'reject' : 'timeout';
   const staleDraw = random.next();
   const stale: Staleness | undefined = staleDraw < 0.1 ? 'deleted' : staleDraw < 0.2 ? 'superseded' : staleDraw < 0.3 ? 'obsolete' : undefined;
   const answerFaults = random.next() < 0.4;
@@ -268,6 +268,14 @@ export function deploymentExecutes(sandbox: Sandbox): RecordedCall[] {
   return sandbox.calls.find({ operation: 'ExecuteChangeSet', includeFailed: true }).filter((call) => !String(call.input.ChangeSetName).includes(`:changeSet/${INTRUDER_CHANGE_SET}/`));
 }
 
+/** Which way the deployment's executions went, from the engine's history. */
+export interface ApprovalPath {
+  /** An execution went through Approval Timed Out. */
+  timedOut: boolean;
+  /** An execution went through Delete Change Set, the onUnsafe fail path. */
+  failedUnsafe: boolean;
+}
+
 /** The invariants of a run with onUnsafe: approve. */
 export function approvalViolations(
   plan: ApprovalPlan,
@@ -275,8 +283,9 @@ export function approvalViolations(
   sandbox: Sandbox,
   context: ApproverContext,
   outcomes: ApprovalOutcome[],
-  timedOut: boolean,
+  path: ApprovalPath,
 ): string[] {
+  const { timedOut } = path;
   const violations: string[] = [];
   const approved = approvedChangeSetIds(sandbox);
   const rejected = sandbox.calls.find({ operation: 'SendTaskFailure', includeFailed: true }).some(carriedOut);
@@ -286,7 +295,7 @@ export function approvalViolations(
   if (approved.size && others.length) {
     violations.push(`wrong-change-set: ExecuteChangeSet on ${String(others[0].input.ChangeSetName)}, not the approved ${[...approved].join(', ')}`);
   }
-  if (record.requests === 0) violations.push('no-request: an unsafe change set with onUnsafe approve never asked for approval');
+  if (path.failedUnsafe) violations.push('approval-skipped: with onUnsafe approve, the unsafe change set took the onUnsafe fail path (Delete Change Set) instead of asking');
   if (record.staled && executes.length) violations.push(`stale-executed: the change set went stale (${plan.stale}) before the approval, and ExecuteChangeSet was called`);
   if (record.staled && outcomes.some((outcome) => outcome.succeeded)) violations.push(`stale-succeeded: a deployment whose change set went stale (${plan.stale}) was reported as succeeded`);
   const stack = context.cloudFormation.stack(context.stackName);

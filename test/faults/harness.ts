@@ -291,8 +291,8 @@ export async function runPlanned(plan: RunPlan, logs: string[]): Promise<RunResu
   }
   const violations = checkInvariants(plan, kind, sandbox, outcomes, logs.slice(logStart));
   if (plan.approval && approval) {
-    const timedOut = outcomes.some((outcome) => outcome.executionArns.some((arn) => enteredState(sandbox, arn, 'Approval Timed Out')));
-    violations.push(...approvalViolations(plan.approval, approval, sandbox, approver, outcomes, timedOut));
+    const entered = (state: string) => outcomes.some((outcome) => outcome.executionArns.some((arn) => enteredState(sandbox, arn, state)));
+    violations.push(...approvalViolations(plan.approval, approval, sandbox, approver, outcomes, { timedOut: entered('Approval Timed Out'), failedUnsafe: entered('Delete Change Set') }));
   }
   return { plan, outcomes, faultsInjected, violations, ...(approval ? { approvalAnswers: approval.answers } : {}) };
 }
