@@ -34,7 +34,10 @@ export type ExecuteFault = 'answer-lost' | 'throttle' | 'reset';
 export interface ApprovalPlan {
   answer: ApprovalAnswer;
   stale?: Staleness;
-  /** Faults on the answer's way: SendTaskSuccess / SendTaskFailure lost or throttled, the history throttled. */
+  /**
+   * Faults on the request's and the answer's way: the request's Publish throttled; SendTaskSuccess /
+   * SendTaskFailure lost or throttled, the history throttled, the approver's identity unreadable.
+   */
   answerFaults: boolean;
   executeFault?: ExecuteFault;
 }
@@ -97,6 +100,8 @@ export function approvalFaultRules(plan: ApprovalPlan): FaultRule[] {
     }
     rules.push({ service: 'StepFunctions', operation: 'GetExecutionHistory', kind: 'throttle', probability: 0.3 });
     rules.push({ service: 'STS', operation: 'GetCallerIdentity', kind: 'network', network: 'reset', probability: 0.3 });
+    // The request's own way out: Await Approval's Publish, retried as a new attempt with a new token.
+    rules.push({ service: 'SNS', operation: 'Publish', kind: 'throttle', probability: 0.3 });
   }
   const execute = { service: 'CloudFormation' as const, operation: 'ExecuteChangeSet', probability: 0.5 };
   if (plan.executeFault === 'answer-lost') rules.push({ ...execute, kind: 'error', when: 'after', error: LOST });
