@@ -40,6 +40,8 @@ export interface ApprovalPlan {
    */
   answerFaults: boolean;
   executeFault?: ExecuteFault;
+  /** After a timeout, the person approves anyway once the deployment has ended: the answer must change nothing. */
+  late?: boolean;
 }
 
 /** The share of the unsafe runs whose input says `"onUnsafe": "approve"`. */
@@ -76,8 +78,9 @@ export function approvalPlan(random: SeededRandom, unsafe: boolean): { approval?
   const answerFaults = random.next() < 0.4;
   const executeDraw = random.next();
   const executeFault: ExecuteFault | undefined = executeDraw < 0.15 ? 'answer-lost' : executeDraw < 0.25 ? 'throttle' : executeDraw < 0.3 ? 'reset' : undefined;
+  const late = answer === 'timeout' && random.next() < 0.5;
   if (!unsafe || !chosen) return {};
-  return { approval: { answer, ...(stale ? { stale } : {}), answerFaults, ...(executeFault ? { executeFault } : {}) } };
+  return { approval: { answer, ...(stale ? { stale } : {}), answerFaults, ...(executeFault ? { executeFault } : {}), ...(late ? { late } : {}) } };
 }
 
 /** The definition an approval run registers: a timeout run's Await Approval waits one real second. */
@@ -154,7 +157,8 @@ export function approveAsPlanned(plan: ApprovalPlan, context: ApproverContext): 
       record.stackBefore = { templateBody: stack?.templateBody, executedChangeSetId: stack?.changeSetId };
     });
     if (plan.answer === 'timeout') {
-      record.pending.push(staling);
+      const ended = context.sandbox.stepFunctions.result(executionArn);
+      record.pending.push(plan.late ? Promise.all([staling, ended]).then(() => answerUntilTaken(executionArn, true, record)) : staling);
       return;
     }
     // One answer per request the person receives; a request whose attempt failed is answered again.
@@ -303,6 +307,12 @@ export function approvalViolations(
   if (path.failedUnsafe) violations.push('approval-skipped: with onUnsafe approve, the unsafe change set took the onUnsafe fail path (Delete Change Set) instead of asking');
   if (record.staled && executes.length) violations.push(`stale-executed: the change set went stale (${plan.stale}) before the approval, and ExecuteChangeSet was called`);
   if (record.staled && outcomes.some((outcome) => outcome.succeeded)) violations.push(`stale-succeeded: a deployment whose change set went stale (${plan.stale}) was reported as succeeded`);
+  // A person overrode the policy: whatever stopped the deployment afterwards is the reason, not the policy's verdict.
+  if (approved.size && !record.staled) {
+    for (const outcome of outcomes.filter((candidate) => candidate.error === 'ChangeSetRejected' || /was rejected and deleted/.test(candidate.cause ?? ''))) {
+      violations.push(`misreported-approval: the change set was approved, yet the deployment reports the policy's rejection: ${(outcome.cause ?? '').slice(0, 160)}`);
+    }
+  }
   const stack = context.cloudFormation.stack(context.stackName);
   if (approved.has(stack?.changeSetId ?? '') && stack?.status === 'UPDATE_COMPLETE') {
     for (const outcome of outcomes.filter((candidate) => !candidate.succeeded)) {

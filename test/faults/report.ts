@@ -37,7 +37,7 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
         (result) => {
           const approval = result.plan.approval;
           if (!approval) return ['fail'];
-          const faults = [approval.answerFaults ? 'answer faults' : '', approval.executeFault ? `execute ${approval.executeFault}` : ''].filter(Boolean);
+          const faults = [approval.late ? 'approved late' : '', approval.answerFaults ? 'answer faults' : '', approval.executeFault ? `execute ${approval.executeFault}` : ''].filter(Boolean);
           return [`approve: ${approval.answer}${approval.stale ? `, ${approval.stale} first` : ''}${faults.length ? `, ${faults.join(', ')}` : ''}`];
         },
       ),

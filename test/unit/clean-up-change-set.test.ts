@@ -1,6 +1,7 @@
 import { CloudFormationClient, DeleteChangeSetCommand, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/clean-up-change-set/handler';
+import { approvalOutput } from '../../functions/shared/approvals';
 import { AwsTransientError } from '../../functions/shared/errors';
 import { readableCause } from '../../functions/shared/failure-cause';
 import { CHANGE_SET_ID, STACK_ID, awsError } from '../helpers/aws';
@@ -67,6 +68,21 @@ describe('Clean Up Change Set', () => {
 
     expect(failure.Error).toBe('ChangeSetRejected');
     expect(failure.Cause).toMatch(/^Change set deploy-exec-1 on stack prod-app was rejected and deleted, not executed: 1 resource change\(s\)/);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it('an approved change set that could not be executed fails with what stopped it, never as rejected by the policy', async () => {
+    const approved = { ...unsafeInspection(), approval: approvalOutput('arn:aws:iam::123456789012:user/alice', CHANGE_SET_ID, 'planned rename') };
+    const throttled = lambdaFailure('AwsTransientError', 'CloudFormation ExecuteChangeSet deploy-exec-1 on prod-app failed with Throttling: Rate exceeded');
+
+    const failure = await handler({
+      execution: { deployment: deployment(), changeSet: changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY' }), inspection: approved, failure: throttled },
+    });
+
+    expect(failure.Error).toBe('AwsTransientError');
+    expect(readableCause(failure.Cause)).toBe(
+      `CloudFormation ExecuteChangeSet deploy-exec-1 on prod-app failed with Throttling: Rate exceeded\nThe change set ${CHANGE_SET_NAME} was deleted; nothing was changed.`,
+    );
     expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
   });
 
