@@ -57,7 +57,7 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
   }
   logger.info('Change set cleaned up', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error: failure.Error });
   // A rejection's own message already says the change set was deleted, not executed.
-  const rejection = inspection && !inspection.safe && !APPROVAL_OUTCOMES.has(failure.Error);
+  const rejection = inspection && !inspection.safe && !inspection.approval?.approved && !APPROVAL_OUTCOMES.has(failure.Error);
   return rejection ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);
 }
 
@@ -67,8 +67,9 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
  */
 function rejectedAnyway({ deployment, changeSet, inspection, failure }: CleanUpChangeSetEvent['execution']): Failure | undefined {
   if (!inspection || inspection.safe || !changeSet || failure.Error === CHANGE_SET_REJECTED) return undefined;
-  // A person's answer (or its absence, or the change set changing under it) is the reason, not the policy's verdict.
-  if (APPROVAL_OUTCOMES.has(failure.Error)) return undefined;
+  // A person's answer (or its absence, or the change set changing under it) is the reason, not the policy's verdict;
+  // and once a person approved it, so is whatever stopped its execute.
+  if (APPROVAL_OUTCOMES.has(failure.Error) || inspection.approval?.approved) return undefined;
   return { Error: CHANGE_SET_REJECTED, Cause: rejectionMessage(deployment, changeSet, inspection) };
 }
 
