@@ -92,6 +92,13 @@ export function approvalDefinition(plan: ApprovalPlan, base: string = loadDefini
   return JSON.stringify(definition);
 }
 
+/**
+ * How often the planned fault hits ExecuteChangeSet. A retry after a lost answer replays the call
+ * with its token, so each answer lost in a row uses one more of Execute Change Set's retries; with
+ * half of them lost, the retries run out about once in a hundred runs and the deployment reports,
+ * truthfully, that the stack may still be changing: a fault rate no network has, not a finding.
+ */
+const EXECUTE_FAULT_PROBABILITY = 0.3;
 const LOST = { name: 'ServiceUnavailable', message: 'Service unavailable', httpStatusCode: 503 };
 
 export function approvalFaultRules(plan: ApprovalPlan): FaultRule[] {
@@ -106,7 +113,7 @@ export function approvalFaultRules(plan: ApprovalPlan): FaultRule[] {
     // The request's own way out: Await Approval's Publish, retried as a new attempt with a new token.
     rules.push({ service: 'SNS', operation: 'Publish', kind: 'throttle', probability: 0.3 });
   }
-  const execute = { service: 'CloudFormation' as const, operation: 'ExecuteChangeSet', probability: 0.5 };
+  const execute = { service: 'CloudFormation' as const, operation: 'ExecuteChangeSet', probability: EXECUTE_FAULT_PROBABILITY };
   if (plan.executeFault === 'answer-lost') rules.push({ ...execute, kind: 'error', when: 'after', error: LOST });
   if (plan.executeFault === 'throttle') rules.push({ ...execute, kind: 'throttle' });
   if (plan.executeFault === 'reset') rules.push({ ...execute, kind: 'network', network: 'reset' });
