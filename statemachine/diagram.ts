@@ -30,6 +30,10 @@ function ruleLabel(rule: ChoiceRule): string {
     const parts = (rule.And as ChoiceRule[]).filter((part) => part.IsPresent !== true).map(ruleLabel);
     return parts.join(' and ');
   }
+  if (rule.Not && typeof rule.Not === 'object') {
+    const inner = rule.Not as ChoiceRule;
+    return inner.IsPresent === true ? `no ${String(inner.Variable ?? '').split('.').pop()}` : `not (${ruleLabel(inner)})`;
+  }
   const field = String(rule.Variable ?? '').split('.').pop() ?? '';
   const [operator, value] = Object.entries(rule).find(([key]) => key !== 'Variable' && key !== 'Next') ?? ['', ''];
   if (operator === 'BooleanEquals') return value === true ? field : `not ${field}`;

@@ -63,5 +63,5 @@ export const handler = withDeploymentTarget(async ({ deployment, stack, changeSe
 
   await deleteChangeSet(deployment, changeSet);
   logger.warn('Unsafe change deployed as a new stack', { previousStackName, stackName, fixedNames: fixed.length, generations: generations.length });
-  return { ...deployment, stackName, newStack: { previousStackName, previousStackId, suffix, reason: inspection.summary } };
+  return { ...deployment, stackName, newStack: { previousStackName, previousStackId, suffix, reason: inspection.summary.replace(/\.$/, '') } };
 });
