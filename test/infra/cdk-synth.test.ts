@@ -58,7 +58,7 @@ describe('`npx cdk synth`', () => {
     const template = JSON.parse(fs.readFileSync(path.join(outdir, 'SafeDeployOrchestrator.template.json'), 'utf8')) as TemplateJson;
     const functions = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
     // One per task state, the trigger, and event mode's completion function.
-    expect(functions).toHaveLength(18);
+    expect(functions).toHaveLength(20);
     const sizes: Record<string, string> = {};
     for (const [logicalId, resource] of functions) {
       const assetDir = path.join(outdir, resource.Metadata?.['aws:asset:path'] as string);
