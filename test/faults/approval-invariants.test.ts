@@ -59,6 +59,18 @@ describe('the approval runs\' invariants', () => {
     expect(codes(result.violations)).toContain('unnamed-rejection');
   });
 
+  it('catch an approved change set executed by its name, which a change set made since under that name would also answer to', async () => {
+    const byName: TaskHandler = async (event) => {
+      const { changeSet, deployment } = event as ExecuteChangeSetEvent;
+      await new CloudFormationClient({}).send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.name, StackName: deployment.stackName }));
+      return { action: 'UPDATE', stackId: changeSet.stackId, status: 'UPDATE_IN_PROGRESS', done: false };
+    };
+
+    const result = await runPlanned(plan({ answer: 'approve', answerFaults: false }), logs, { 'Execute Change Set': byName });
+
+    expect(codes(result.violations)).toContain('wrong-change-set');
+  });
+
   it('catch a stale approval that is executed all the same', async () => {
     const executeStale: TaskHandler = async (event) => {
       const { changeSet } = event as ExecuteChangeSetEvent;

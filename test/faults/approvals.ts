@@ -122,8 +122,6 @@ export function approvalFaultRules(plan: ApprovalPlan): FaultRule[] {
 
 /** What the person (and anyone else) did, for the invariants. */
 export interface ApprovalRecord {
-  /** Approval requests seen (one per attempt of Await Approval). */
-  requests: number;
   /** The change set the first request was about. */
   changeSetId?: string;
   changeSetName?: string;
@@ -147,11 +145,10 @@ export interface ApproverContext {
 
 /** Listens for approval requests and answers them as planned. Install before the deployment starts. */
 export function approveAsPlanned(plan: ApprovalPlan, context: ApproverContext): ApprovalRecord {
-  const record: ApprovalRecord = { requests: 0, staled: false, answers: [], pending: [] };
+  const record: ApprovalRecord = { staled: false, answers: [], pending: [] };
   let staling: Promise<void> | undefined;
   context.sandbox.stepFunctions.taskTokens.onScheduled(({ executionArn, state, payload }) => {
     if (state !== 'Await Approval') return;
-    record.requests += 1;
     const changeSet = (payload as { changeSet?: { id?: string; name?: string } }).changeSet;
     record.changeSetId ??= changeSet?.id;
     record.changeSetName ??= changeSet?.name;
@@ -307,9 +304,10 @@ export function approvalViolations(
   const rejected = sandbox.calls.find({ operation: 'SendTaskFailure', includeFailed: true }).some(carriedOut);
   const executes = deploymentExecutes(sandbox);
   if (executes.length && !approved.size) violations.push(`unapproved-execute: ${executes.length} ExecuteChangeSet call(s) on an unsafe change set no one approved`);
-  const others = executes.filter((call) => !approved.has(String(call.input.ChangeSetName)));
+  // Exactly the change set the request was about, by id, and approved as that id.
+  const others = executes.filter((call) => String(call.input.ChangeSetName) !== record.changeSetId || !approved.has(record.changeSetId));
   if (approved.size && others.length) {
-    violations.push(`wrong-change-set: ExecuteChangeSet on ${String(others[0].input.ChangeSetName)}, not the approved ${[...approved].join(', ')}`);
+    violations.push(`wrong-change-set: ExecuteChangeSet on ${String(others[0].input.ChangeSetName)}; the request was about ${record.changeSetId}, approved: ${[...approved].join(', ')}`);
   }
   if (path.failedUnsafe) violations.push('approval-skipped: with onUnsafe approve, the unsafe change set took the onUnsafe fail path (Delete Change Set) instead of asking');
   if (record.staled && executes.length) violations.push(`stale-executed: the change set went stale (${plan.stale}) before the approval, and ExecuteChangeSet was called`);
