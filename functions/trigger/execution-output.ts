@@ -14,7 +14,7 @@ const ExecutionOutputSchema = z.object({
         stackName: z.string(),
         changeSetName: z.optional(z.string()),
         // onUnsafe new-stack: `stackName` names the new stack, deployed beside this one.
-        newStack: z.looseObject({ previousStackName: z.string(), suffix: z.optional(z.string()), reason: z.optional(z.string()) }),
+        newStack: z.object({ previousStackName: z.string(), suffix: z.optional(z.string()), reason: z.optional(z.string()) }),
       }),
     ),
   ),
@@ -141,7 +141,7 @@ function summaryOf(output: ExecutionOutput, executionName: string, leftOut: read
 
 /** Ends the text as a sentence, so the summary's next part does not run on from it. */
 function sentence(text: string): string {
-  return /[.!?)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
 function counts(output: ExecutionOutput, kind: 'removals' | 'replacements' | 'blocked'): string | undefined {
