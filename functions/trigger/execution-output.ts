@@ -41,6 +41,7 @@ const ExecutionOutputSchema = z.object({
         status: z.string(),
         summary: z.string(),
         outputs: z.array(z.looseObject({ OutputKey: z.string(), OutputValue: z.string() })),
+        warnings: z.array(z.string()),
       }),
     ),
   ),
@@ -121,10 +122,15 @@ function summaryOf(output: ExecutionOutput, executionName: string, leftOut: read
   const parts: string[] = [];
   const newStack = output.deployment?.newStack;
   if (newStack) {
+    // The result's own summary says the same at more length: the status and any warnings are what it adds.
     const why = newStack.reason ? `: ${sentence(trimTo(newStack.reason, MAX_REASON_IN_SUMMARY_LENGTH))}` : '.';
     parts.push(`Deployed as new stack ${stackName} beside ${newStack.previousStackName} (left untouched)${why}`);
+    if (output.result?.status) parts.push(`Stack status ${output.result.status}.`);
+    const warnings = output.result?.warnings ?? [];
+    if (warnings.length) parts.push(`Warning: the update's clean-up left ${warnings.length} old resource(s) behind: ${sentence(trimTo(warnings.join('; '), MAX_REASON_IN_SUMMARY_LENGTH))}`);
+  } else {
+    parts.push(output.result?.summary ?? `Deployment of ${stackName} succeeded${output.result?.decision ? `: ${output.result.decision}` : ''}.`);
   }
-  parts.push(output.result?.summary ?? `Deployment of ${stackName} succeeded${output.result?.decision ? `: ${output.result.decision}` : ''}.`);
   if (output.recreate?.note) parts.push(output.recreate.note);
   const approval = output.inspection?.approval;
   if (approval) {

@@ -93,7 +93,23 @@ describe('how the deployment went out: DeployedStackName, PreviousStackName, Str
 
     expect(report.outputVariables).toMatchObject({ StackName: 'prod-my-app-3f2a9c1b', DeployedStackName: 'prod-my-app-3f2a9c1b', PreviousStackName: 'prod-my-app', Strategy: 'NEW_STACK' });
     expect(report.summary).toBe(
-      'Deployed as new stack prod-my-app-3f2a9c1b beside prod-my-app (left untouched): the change set would replace Table (AWS::DynamoDB::Table). Created stack prod-my-app-3f2a9c1b. (execution codepipeline-1)',
+      'Deployed as new stack prod-my-app-3f2a9c1b beside prod-my-app (left untouched): the change set would replace Table (AWS::DynamoDB::Table). Stack status CREATE_COMPLETE. (execution codepipeline-1)',
+    );
+  });
+
+  it('says the new stack\'s status and the result\'s warnings, not the result\'s own summary of the same', () => {
+    const updated = {
+      ...beside,
+      result: {
+        ...beside.result,
+        decision: 'UPDATED',
+        status: 'UPDATE_COMPLETE',
+        summary: 'Updated stack prod-my-app-3f2a9c1b as a new stack beside prod-my-app, which is left untouched (…) (UPDATE_COMPLETE, 0 outputs).',
+        warnings: ['OldQueue (AWS::SQS::Queue): DELETE_SKIPPED'],
+      },
+    };
+    expect(successReport(JSON.stringify(updated), 'codepipeline-1').summary).toBe(
+      'Deployed as new stack prod-my-app-3f2a9c1b beside prod-my-app (left untouched): the change set would replace Table (AWS::DynamoDB::Table). Stack status UPDATE_COMPLETE. Warning: the update\'s clean-up left 1 old resource(s) behind: OldQueue (AWS::SQS::Queue): DELETE_SKIPPED. (execution codepipeline-1)',
     );
   });
 
@@ -127,7 +143,7 @@ describe('how the deployment went out: DeployedStackName, PreviousStackName, Str
     const long = { ...beside, deployment: { ...beside.deployment, newStack: { ...newStack, reason: 'x'.repeat(5_000) } } };
     const { summary } = successReport(JSON.stringify(long), 'codepipeline-1');
     expect(summary.length).toBeLessThan(MAX_EXECUTION_SUMMARY_LENGTH);
-    expect(summary).toMatch(/x … \(truncated\)\. Created stack prod-my-app-3f2a9c1b\. \(execution codepipeline-1\)$/);
+    expect(summary).toMatch(/x … \(truncated\)\. Stack status CREATE_COMPLETE\. \(execution codepipeline-1\)$/);
   });
 
   it('reads an output whose newStack lacks the previous stack as unusable, rather than call it in place', () => {
