@@ -45,7 +45,7 @@ function waitForTokenTask(options: { state?: string; scheduledAt: Date; timeoutS
       if (options.timeoutSeconds === undefined) delete details.timeoutInSeconds;
       else details.timeoutInSeconds = options.timeoutSeconds;
     }
-    return event as HistoryEvent;
+    return event as unknown as HistoryEvent;
   });
 }
 
