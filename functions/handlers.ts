@@ -18,6 +18,8 @@ import { handler as deleteChangeSet } from './delete-change-set/handler';
 import { handler as cleanUpChangeSet } from './clean-up-change-set/handler';
 import { handler as awaitStackEvent } from './await-stack-event/handler';
 import { handler as awaitApproval } from './await-approval/handler';
+import { handler as findLiveGeneration } from './find-live-generation/handler';
+import { handler as planNewStack } from './plan-new-stack/handler';
 
 /** A task Lambda's handler as the local engine calls it: the state's input in, its result out. */
 // The engine hands over parsed JSON; each handler validates its own event, so the parameter is `any` here only.
@@ -41,4 +43,6 @@ export const TASK_HANDLERS: Record<string, TaskHandler> = {
   'Clean Up Change Set': cleanUpChangeSet,
   'Await Stack Event': awaitStackEvent,
   'Await Approval': awaitApproval,
+  'Find Live Generation': findLiveGeneration,
+  'Plan New Stack': planNewStack,
 };

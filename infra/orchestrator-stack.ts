@@ -18,7 +18,7 @@ import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from '
 import { DeployFunction } from './deploy-function';
 import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
-import { AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
+import { ACCOUNT_WIDE_ACTIONS, AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
 import { STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
 import { APPROVAL_TOPIC_ENV } from '../functions/shared/approvals';
 import { APPROVALS_PAST_HALF_DEADLINE, METRIC_NAMESPACE, STATE_MACHINE_ARN_ENV, STATE_MACHINE_DIMENSION } from '../functions/check-waiting-approvals/metric';
@@ -484,7 +484,15 @@ export class OrchestratorStack extends Stack {
     permissions: TaskPermissions,
     arns: { stackArns: string[]; changeSetArns: string[]; stagedTemplates: string },
   ): void {
-    const stackActions = permissions.cloudFormation.filter((action) => !CHANGE_SET_ACTIONS.has(action));
+    const stackActions = permissions.cloudFormation.filter((action) => !CHANGE_SET_ACTIONS.has(action) && !ACCOUNT_WIDE_ACTIONS.has(action));
+    const accountWideActions = permissions.cloudFormation.filter((action) => ACCOUNT_WIDE_ACTIONS.has(action));
+    if (accountWideActions.length > 0) {
+      task.role.addToPolicy(new iam.PolicyStatement({ actions: accountWideActions.map((action) => `cloudformation:${action}`), resources: ['*'] }));
+      Validations.of(task.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudformation:ListStacks supports no resource-level permissions; it reads stack names and statuses only (onUnsafe new-stack looks for a stack\'s generations).',
+      });
+    }
     const changeSetActions = permissions.cloudFormation.filter((action) => CHANGE_SET_ACTIONS.has(action));
     const wildcards: string[] = [];
     if (stackActions.length > 0) {

@@ -1,11 +1,11 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from './cloudformation-service-role';
 import { acknowledgeWildcardResources } from './nag';
-import { COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS } from './task-permissions';
+import { ACCOUNT_WIDE_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS } from './task-permissions';
 import { STACK_STATUS_EVENT_PATTERN } from '../functions/shared/stack-events';
 import { ORCHESTRATOR_STACK_NAME } from './stack-names';
 
@@ -71,9 +71,18 @@ export class TargetAccountStack extends Stack {
     const cloudFormationActions = [...new Set([...Object.values(TASK_PERMISSIONS).flatMap((permissions) => permissions.cloudFormation), ...COMPLETION_PERMISSIONS.cloudFormation])].sort();
     const stacks = this.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*/*' });
     const changeSets = this.formatArn({ service: 'cloudformation', region: '*', resource: 'changeSet', resourceName: '*/*' });
+    const onResources = cloudFormationActions.filter((action) => !ACCOUNT_WIDE_ACTIONS.has(action));
+    const accountWide = cloudFormationActions.filter((action) => ACCOUNT_WIDE_ACTIONS.has(action));
     this.deployRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'DeployerCalls', actions: cloudFormationActions.map((action) => `cloudformation:${action}`), resources: [stacks, changeSets] }),
+      new iam.PolicyStatement({ sid: 'DeployerCalls', actions: onResources.map((action) => `cloudformation:${action}`), resources: [stacks, changeSets] }),
     );
+    this.deployRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'DeployerListCalls', actions: accountWide.map((action) => `cloudformation:${action}`), resources: ['*'] }),
+    );
+    Validations.of(this.deployRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudformation:ListStacks supports no resource-level permissions; it reads stack names and statuses only (onUnsafe new-stack looks for a stack\'s generations).',
+    });
     // Templates over 51,200 bytes are staged in the orchestrator's bucket; CloudFormation reads them with this role's credentials.
     const stagedTemplates = `arn:${this.partition}:s3:::*/${STAGED_TEMPLATE_KEY_PATTERN}`;
     this.deployRole.addToPolicy(

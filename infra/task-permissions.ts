@@ -10,7 +10,9 @@ export type CloudFormationAction =
   | 'DescribeChangeSet'
   | 'DeleteChangeSet'
   | 'ExecuteChangeSet'
-  | 'ListChangeSets';
+  | 'ListChangeSets'
+  | 'ListStacks'
+  | 'ListStackResources';
 
 /** Actions whose IAM resource is the change set as well as its stack. */
 export const CHANGE_SET_ACTIONS: ReadonlySet<CloudFormationAction> = new Set([
@@ -19,6 +21,9 @@ export const CHANGE_SET_ACTIONS: ReadonlySet<CloudFormationAction> = new Set([
   'DeleteChangeSet',
   'ExecuteChangeSet',
 ]);
+
+/** Actions that take no resource (ListStacks): granted on `*`, as IAM requires. */
+export const ACCOUNT_WIDE_ACTIONS: ReadonlySet<CloudFormationAction> = new Set(['ListStacks']);
 
 /** What one task Lambda does on AWS: its role allows exactly this, and nothing else. */
 export interface TaskPermissions {
@@ -88,6 +93,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, TaskPermissions>> = {
   'Clean Up Change Set': { cloudFormation: ['DescribeChangeSet', 'DeleteChangeSet'] },
   'Await Stack Event': { cloudFormation: ['DescribeStacks', 'DescribeStackEvents'], awaitsStackEvents: true },
   'Await Approval': { cloudFormation: [], requestsApproval: true },
+  'Find Live Generation': { cloudFormation: ['ListStacks'] },
+  'Plan New Stack': { cloudFormation: ['ListStacks', 'ListStackResources', 'DescribeStacks', 'DeleteChangeSet'], readsArtifacts: true, ...ARTIFACT_READER },
 };
 
 /** The completion function (functions/complete-stack-wait): reads the stack, claims a wait, answers its token. */

@@ -22,10 +22,22 @@ export function nodeId(stateName: string): string {
 }
 
 /** A Choice rule in a few words: `action = CREATE`, `safe`, `outcome = READY`. */
-function ruleLabel(rule: NonNullable<AslState['Choices']>[number]): string {
-  const field = (rule.Variable ?? '').split('.').pop() ?? '';
+type ChoiceRule = Omit<NonNullable<AslState['Choices']>[number], 'Next'>;
+
+function ruleLabel(rule: ChoiceRule): string {
+  if (Array.isArray(rule.And)) {
+    // `IsPresent: true` guards only keep the next rule from failing on a missing field: not worth a word.
+    const parts = (rule.And as ChoiceRule[]).filter((part) => part.IsPresent !== true).map(ruleLabel);
+    return parts.join(' and ');
+  }
+  if (rule.Not && typeof rule.Not === 'object') {
+    const inner = rule.Not as ChoiceRule;
+    return inner.IsPresent === true ? `no ${String(inner.Variable ?? '').split('.').pop()}` : `not (${ruleLabel(inner)})`;
+  }
+  const field = String(rule.Variable ?? '').split('.').pop() ?? '';
   const [operator, value] = Object.entries(rule).find(([key]) => key !== 'Variable' && key !== 'Next') ?? ['', ''];
   if (operator === 'BooleanEquals') return value === true ? field : `not ${field}`;
+  if (operator === 'IsPresent') return value === true ? field : `no ${field}`;
   return `${field} = ${String(value)}`;
 }
 

@@ -34,8 +34,12 @@ const EXECUTED = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FA
 export const handler = (event: CleanUpChangeSetEvent): Promise<Failure> => inTargetOf(event.execution?.deployment, () => cleanUp(event));
 
 async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
-  const { deployment, changeSet, inspection } = execution;
-  const failure = rejectedAnyway(execution) ?? execution.failure;
+  const { deployment } = execution;
+  // After Plan New Stack (onUnsafe new-stack) the data still holds the live stack's change set, which
+  // it deleted, and its inspection: this deployment's change set, if any, is the new stack's.
+  const changeSet = ofThisStack(deployment, execution.changeSet);
+  const inspection = deployment.newStack ? undefined : execution.inspection;
+  const failure = rejectedAnyway({ ...execution, changeSet, inspection }) ?? execution.failure;
   const ref: ChangeSetRef = changeSet ? changeSetRef(deployment.stackName, changeSet) : { changeSet: deployment.changeSetName, stackName: deployment.stackName };
   const found = await describe(ref);
   if (!found) {
@@ -57,7 +61,7 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
   }
   logger.info('Change set cleaned up', { stackName: deployment.stackName, changeSetName: deployment.changeSetName, error: failure.Error });
   // A rejection's own message already says the change set was deleted, not executed.
-  const rejection = inspection && !inspection.safe && !APPROVAL_OUTCOMES.has(failure.Error);
+  const rejection = inspection && !inspection.safe && !KEEPS_ITS_REASON.has(failure.Error);
   return rejection ? failure : withNote(failure, `The change set ${deployment.changeSetName} was deleted; nothing was changed.`);
 }
 
@@ -68,8 +72,21 @@ async function cleanUp({ execution }: CleanUpChangeSetEvent): Promise<Failure> {
 function rejectedAnyway({ deployment, changeSet, inspection, failure }: CleanUpChangeSetEvent['execution']): Failure | undefined {
   if (!inspection || inspection.safe || !changeSet || failure.Error === CHANGE_SET_REJECTED) return undefined;
   // A person's answer (or its absence, or the change set changing under it) is the reason, not the policy's verdict.
-  if (APPROVAL_OUTCOMES.has(failure.Error)) return undefined;
+  if (KEEPS_ITS_REASON.has(failure.Error)) return undefined;
   return { Error: CHANGE_SET_REJECTED, Cause: rejectionMessage(deployment, changeSet, inspection) };
+}
+
+/**
+ * What an unsafe change led to, by decision (a person's answer, or its absence, or the change set
+ * changing under it; a new stack that could not be made): the reason, not the policy's verdict.
+ */
+const KEEPS_ITS_REASON: ReadonlySet<string> = new Set([...APPROVAL_OUTCOMES, 'NameCollisionError', 'TooManyStacksError']);
+
+/** The change set, unless it is the live stack's that Plan New Stack already deleted. */
+function ofThisStack(deployment: Deployment, changeSet: ChangeSetState | undefined): ChangeSetState | undefined {
+  if (!changeSet || !deployment.newStack) return changeSet;
+  // Without the change set's stack id, it is looked up by this deployment's name on the new stack.
+  return changeSet.stackId === undefined || changeSet.stackId === deployment.newStack.previousStackId ? undefined : changeSet;
 }
 
 async function describe(ref: ChangeSetRef) {

@@ -133,3 +133,18 @@ export class ConfigurationError extends DeploymentError {
 
 /** Error names the ASL retries with backoff, besides the Lambda service's own transient errors. */
 export const RETRYABLE_ERROR_NAMES = ['AwsTransientError'] as const;
+
+/**
+ * onUnsafe new-stack: the new generation would take names the live stack holds (fixed physical
+ * names, export names). Nothing was created; the live stack is untouched.
+ */
+export class NameCollisionError extends DeploymentError {
+  override readonly name = 'NameCollisionError' as const;
+  readonly retryable = false;
+}
+
+/** onUnsafe new-stack: a new generation would make more than maxStacks of them. Nothing was created. */
+export class TooManyStacksError extends DeploymentError {
+  override readonly name = 'TooManyStacksError' as const;
+  readonly retryable = false;
+}

@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { DEFAULT_MAX_WAIT_SECONDS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
+import { DEFAULT_MAX_STACKS, DEFAULT_MAX_WAIT_SECONDS, GENERATION_SUFFIX_LENGTH, MAX_MAX_STACKS, MAX_MAX_WAIT_SECONDS, MIN_MAX_WAIT_SECONDS, MAX_STACK_NAME_LENGTH } from './limits';
 import { InvalidInputError } from './errors';
 import { PROTECTED_DATA_TYPES } from './built-in-policy';
 import { patternProblem } from './policy-patterns';
@@ -77,9 +77,7 @@ export const ON_BUSY = ['fail', 'wait'] as const;
  * exactly it, or leave the live stack untouched and deploy a new generation beside it.
  */
 export const ON_UNSAFE = ['fail', 'approve', 'new-stack'] as const;
-/** `-<8 hex digits>`: what a new generation adds to the stack's name (names.ts generationSuffix). */
-export const GENERATION_SUFFIX_LENGTH = 9;
-export const MAX_MAX_STACKS = 10;
+
 export type OnUnsafe = (typeof ON_UNSAFE)[number];
 export type OnBusy = (typeof ON_BUSY)[number];
 
@@ -140,7 +138,7 @@ export const DeploymentInputSchema = z.strictObject({
 });
 export type DeploymentInput = z.infer<typeof DeploymentInputSchema>;
 
-export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail', onUnsafe: 'fail', approvalTimeoutSeconds: 3600, maxStacks: 2 } as const;
+export const DEFAULTS = { maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS, onBusy: 'fail', onUnsafe: 'fail', approvalTimeoutSeconds: 3600, maxStacks: DEFAULT_MAX_STACKS } as const;
 
 /** Validates an input document and returns it typed, or throws one error naming every bad field. */
 export function parseDeploymentInput(raw: unknown): DeploymentInput {

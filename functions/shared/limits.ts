@@ -75,3 +75,10 @@ export const MAX_CHANGE_SET_LIST_PAGES = 10;
 export const STALE_LOCK_GRACE_SECONDS = 900;
 /** Arrays and mappings nested deeper than this are no template (real ones nest a dozen levels at most). */
 export const MAX_TEMPLATE_NESTING = 100;
+
+/** `-<8 hex digits>`: what a new generation (onUnsafe new-stack) adds to the stack's name (names.ts generationSuffix). */
+export const GENERATION_SUFFIX_LENGTH = 9;
+/** The most generations of one stack a deployment's maxStacks may allow. */
+export const MAX_MAX_STACKS = 10;
+/** Generations of one stack allowed by default: the live one and one beside it. */
+export const DEFAULT_MAX_STACKS = 2;

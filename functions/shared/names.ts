@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import { MAX_CHANGE_SET_NAME_LENGTH, MAX_CLIENT_REQUEST_TOKEN_LENGTH } from './limits';
+import type { Deployment } from './state';
 
 /**
  * Names derived from the Step Functions execution name, so that a retried task (after a timeout
@@ -27,4 +29,15 @@ export function clientRequestTokenFor(executionName: string): string {
 /** One token per kind of stack operation: CloudFormation takes a token reused across operations as a duplicate. */
 export function operationToken(clientRequestToken: string, operation: StackOperation): string {
   return `${clientRequestToken}-${operation}`;
+}
+
+/**
+ * The new generation's suffix (onUnsafe new-stack): 8 hex digits of a digest of the stack it goes
+ * beside and of what is deployed. A retried job (same revision, same live stack) gets the same
+ * name and reuses that stack; another revision, or the same one beside another live stack, gets
+ * another.
+ */
+export function generationSuffix(previousStackId: string, deployment: Pick<Deployment, 'template' | 'parameters' | 'tags' | 'capabilities'>): string {
+  const what = JSON.stringify([previousStackId, deployment.template.sha256, deployment.template.configurationSha256 ?? '', deployment.parameters, deployment.tags, deployment.capabilities]);
+  return createHash('sha256').update(what).digest('hex').slice(0, 8);
 }

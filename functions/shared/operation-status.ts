@@ -45,7 +45,8 @@ export async function checkStackOperation(deployment: Deployment, previous: Oper
   if (outcome === 'SUCCEEDED') {
     const outputs = stackOutputs(stack);
     const warnings = kind.decision === 'UPDATED' ? await leftBehindIfReadable(previous.stackId) : [];
-    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
+    const beside = deployment.newStack ? ` as a new stack beside ${deployment.newStack.previousStackName}, which is left untouched (onUnsafe new-stack: ${deployment.newStack.reason})` : '';
+    const summary = `${kind.decision === 'CREATED' ? 'Created' : 'Updated'} stack ${deployment.stackName}${beside} (${status}, ${outputs.length} output${outputs.length === 1 ? '' : 's'}).`;
     return {
       state: 'DONE',
       result: {

@@ -12,6 +12,9 @@ import { HISTORY_EVENTS_FOR_CURRENT_STATE, MAX_RUNNING_PERCENT_COMPLETE, MIN_PER
  */
 export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Prepare Deployment': 5,
+  // onUnsafe new-stack: which generation of the stack is live.
+  'Follow Generations?': 6,
+  'Find Live Generation': 8,
   'Check Stack Existence': 10,
   'Does Stack Exist?': 12,
   // Another deployment holds the stack (onBusy: wait).
@@ -39,6 +42,8 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   // onUnsafe: approve. A person decides; the change set is kept meanwhile.
   'Await Approval': 42,
   'Approval Timed Out': 90,
+  // onUnsafe new-stack: the unsafe change set is deleted and a new stack is created beside the live one.
+  'Plan New Stack': 25,
   'Execute Change Set': 45,
   'Await Update Event?': 60,
   // Event mode's wait, for a create or an update.

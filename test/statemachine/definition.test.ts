@@ -159,18 +159,19 @@ describe('the README diagram', () => {
     for (const name of Object.keys(definition.States)) expect(diagram).toContain(`"${name}"`);
     expect(diagram).toContain('SafetoUpdateInfra -- safe --> ExecuteChangeSet');
     expect(diagram).toContain('SafetoUpdateInfra -- otherwise --> DeleteChangeSet');
+    expect(diagram).toContain('SafetoUpdateInfra -- onUnsafe = new-stack and no newStack --> PlanNewStack');
     expect(diagram).toMatch(/CheckStackExistence & .* -\. error \.-> DeploymentFailed/);
     expect(diagram).toMatch(/CreateChangeSet & .* -\. error \.-> CleanUpChangeSet/);
   });
 
   it('marks the path an execution took, and where it failed', () => {
     const diagram = toMermaid(definition, {
-      visited: ['Prepare Deployment', 'Check Stack Existence', 'Deployment Failed'],
+      visited: ['Prepare Deployment', 'Follow Generations?', 'Check Stack Existence', 'Deployment Failed'],
       failedAt: 'Check Stack Existence',
     });
     expect(diagram).toContain('CheckStackExistence -. error .-> DeploymentFailed');
-    expect(diagram).toContain('class PrepareDeployment,CheckStackExistence,DeploymentFailed visited');
+    expect(diagram).toContain('class PrepareDeployment,FollowGenerations,CheckStackExistence,DeploymentFailed visited');
     expect(diagram).toContain('class CheckStackExistence failed');
-    expect(diagram).toMatch(/linkStyle \d+,\d+ stroke/);
+    expect(diagram).toMatch(/linkStyle \d+(,\d+)+ stroke/);
   });
 });

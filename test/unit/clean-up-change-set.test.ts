@@ -60,6 +60,36 @@ describe('Clean Up Change Set', () => {
     expect(readableCause(failure.Cause)).toMatch(/^Stack prod-app may still be changing: its change set deploy-exec-1 was executed \(EXECUTE_IN_PROGRESS\).*Lambda\.Unknown: crashed/);
   });
 
+  it('keeps a new-stack outcome (onUnsafe new-stack) as the reason, not the policy\'s rejection', async () => {
+    const failure = await handler({
+      execution: {
+        deployment: deployment({ onUnsafe: 'new-stack' }),
+        changeSet: changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY' }),
+        inspection: unsafeInspection(),
+        failure: lambdaFailure('NameCollisionError', 'a new stack prod-app-0a1b2c3d from this template would take names prod-app holds'),
+      },
+    });
+
+    expect(failure.Error).toBe('NameCollisionError');
+    expect(readableCause(failure.Cause)).toMatch(/would take names prod-app holds\nThe change set deploy-exec-1 was deleted; nothing was changed\.$/);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it('after Plan New Stack, looks for this deployment\'s change set on the new stack, not the live stack\'s (deleted), and reports the new stack\'s failure as it is', async () => {
+    const failure = await handler({
+      execution: {
+        deployment: deployment({ stackName: 'prod-app-0a1b2c3d', onUnsafe: 'new-stack', newStack: { previousStackName: 'prod-app', previousStackId: STACK_ID, suffix: '0a1b2c3d', reason: 'OrdersTable' } }),
+        changeSet: changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY', stackId: STACK_ID }),
+        inspection: unsafeInspection(),
+        failure: lambdaFailure('ChangeSetFailedError', 'the new stack\'s change set failed'),
+      },
+    });
+
+    expect(cfn.commandCalls(DescribeChangeSetCommand)[0].args[0].input).toEqual({ ChangeSetName: CHANGE_SET_NAME, StackName: 'prod-app-0a1b2c3d' });
+    expect(failure.Error).toBe('ChangeSetFailedError');
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
   it('an unsafe change set is rejected whatever failed after its inspection: the rejection names the offending resources', async () => {
     const failure = await handler({
       execution: { deployment: deployment(), changeSet: changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY' }), inspection: unsafeInspection(), failure: lambdaFailure('Sandbox.Timedout', 'Task timed out') },

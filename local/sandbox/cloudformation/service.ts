@@ -9,7 +9,11 @@ import {
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
+  ListStackResourcesCommand,
+  ListStacksCommand,
   type CreateChangeSetCommandInput,
+  type ResourceStatus,
+  type StackStatus,
   type Parameter as SdkParameter,
   type Tag,
   type TemplateStage,
@@ -61,6 +65,8 @@ export const NO_CHANGES_REASON = "The submitted information didn't contain chang
 export interface CloudFormationOptions {
   changeSetPageSize: number;
   stackEventsPageSize: number;
+  /** ListStacks and ListStackResources: 100 a page in AWS. */
+  listPageSize: number;
   changeSetCreationPolls: number;
   /** Polls without progress added before every step of every stack operation (a slow account). */
   delayPolls: number;
@@ -100,6 +106,7 @@ export class CloudFormationSandbox {
   readonly options: CloudFormationOptions = {
     changeSetPageSize: DEFAULT_CHANGE_SET_PAGE_SIZE,
     stackEventsPageSize: DEFAULT_STACK_EVENTS_PAGE_SIZE,
+    listPageSize: 100,
     changeSetCreationPolls: DEFAULT_CHANGE_SET_CREATION_POLLS,
     delayPolls: 0,
   };
@@ -229,6 +236,42 @@ export class CloudFormationSandbox {
         return {
           StackEvents: page.map((event) => ({ ...event })),
           ...(start + size < stack.events.length ? { NextToken: encodeToken(start + size) } : {}),
+        };
+      }),
+      route('ListStacks', ListStacksCommand, (input) => {
+        const start = decodeToken(input.NextToken) ?? raise(validationError('Invalid NextToken'));
+        const size = this.options.listPageSize;
+        const filter = input.StackStatusFilter?.length ? new Set<string>(input.StackStatusFilter) : undefined;
+        const stacks = [...this.stacksById.values()];
+        stacks.forEach((stack) => this.advance(stack));
+        const matching = stacks.filter((stack) => !filter || filter.has(stack.status));
+        return {
+          StackSummaries: matching.slice(start, start + size).map((stack) => ({
+            StackId: stack.stackId,
+            StackName: stack.stackName,
+            CreationTime: stack.creationTime,
+            StackStatus: stack.status as StackStatus,
+            ...(stack.lastUpdatedTime ? { LastUpdatedTime: stack.lastUpdatedTime } : {}),
+            ...(stack.deletionTime ? { DeletionTime: stack.deletionTime } : {}),
+          })),
+          ...(start + size < matching.length ? { NextToken: encodeToken(start + size) } : {}),
+        };
+      }),
+      route('ListStackResources', ListStackResourcesCommand, (input) => {
+        const name = input.StackName ?? '';
+        const stack = this.stack(name) ?? raise(stackWithIdDoesNotExist(name));
+        const start = decodeToken(input.NextToken) ?? raise(validationError('Invalid NextToken'));
+        const size = this.options.listPageSize;
+        const resources = [...stack.resources.values()];
+        return {
+          StackResourceSummaries: resources.slice(start, start + size).map((resource) => ({
+            LogicalResourceId: resource.logicalId,
+            PhysicalResourceId: resource.physicalId,
+            ResourceType: resource.type,
+            ResourceStatus: resource.status as ResourceStatus,
+            LastUpdatedTimestamp: stack.lastUpdatedTime ?? stack.creationTime,
+          })),
+          ...(start + size < resources.length ? { NextToken: encodeToken(start + size) } : {}),
         };
       }),
       route('CreateStack', CreateStackCommand, (input) => this.createStack(input)),
