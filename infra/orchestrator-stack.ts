@@ -18,7 +18,7 @@ import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from '
 import { DeployFunction } from './deploy-function';
 import { acknowledgeWildcardResources } from './nag';
 import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucket';
-import { ACCOUNT_WIDE_ACTIONS, AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
+import { ACCOUNT_WIDE_ACTIONS, ACCOUNT_WIDE_REASON, AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
 import { STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
 import { APPROVAL_TOPIC_ENV } from '../functions/shared/approvals';
 import { APPROVALS_PAST_HALF_DEADLINE, METRIC_NAMESPACE, STATE_MACHINE_ARN_ENV, STATE_MACHINE_DIMENSION } from '../functions/check-waiting-approvals/metric';
@@ -490,7 +490,7 @@ export class OrchestratorStack extends Stack {
       task.role.addToPolicy(new iam.PolicyStatement({ actions: accountWideActions.map((action) => `cloudformation:${action}`), resources: ['*'] }));
       Validations.of(task.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudformation:ListStacks supports no resource-level permissions; it reads stack names and statuses only (onUnsafe new-stack looks for a stack\'s generations).',
+        reason: ACCOUNT_WIDE_REASON,
       });
     }
     const changeSetActions = permissions.cloudFormation.filter((action) => CHANGE_SET_ACTIONS.has(action));

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CloudFormationServiceRole, type CloudFormationServiceRoleProps } from './cloudformation-service-role';
 import { acknowledgeWildcardResources } from './nag';
-import { ACCOUNT_WIDE_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS } from './task-permissions';
+import { ACCOUNT_WIDE_ACTIONS, ACCOUNT_WIDE_REASON, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS } from './task-permissions';
 import { STACK_STATUS_EVENT_PATTERN } from '../functions/shared/stack-events';
 import { ORCHESTRATOR_STACK_NAME } from './stack-names';
 
@@ -81,7 +81,7 @@ export class TargetAccountStack extends Stack {
     );
     Validations.of(this.deployRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudformation:ListStacks supports no resource-level permissions; it reads stack names and statuses only (onUnsafe new-stack looks for a stack\'s generations).',
+      reason: ACCOUNT_WIDE_REASON,
     });
     // Templates over 51,200 bytes are staged in the orchestrator's bucket; CloudFormation reads them with this role's credentials.
     const stagedTemplates = `arn:${this.partition}:s3:::*/${STAGED_TEMPLATE_KEY_PATTERN}`;

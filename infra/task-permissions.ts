@@ -24,6 +24,9 @@ export const CHANGE_SET_ACTIONS: ReadonlySet<CloudFormationAction> = new Set([
 
 /** Actions that take no resource (ListStacks): granted on `*`, as IAM requires. */
 export const ACCOUNT_WIDE_ACTIONS: ReadonlySet<CloudFormationAction> = new Set(['ListStacks']);
+/** Why they are on `*`, for cdk-nag. */
+export const ACCOUNT_WIDE_REASON =
+  'cloudformation:ListStacks supports no resource-level permissions; it reads stack names and statuses only (onUnsafe new-stack looks for a stack\'s generations).';
 
 /** What one task Lambda does on AWS: its role allows exactly this, and nothing else. */
 export interface TaskPermissions {

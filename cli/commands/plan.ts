@@ -8,6 +8,7 @@ import { loadTemplateFromZip } from '../../functions/shared/template-source';
 import { parseTemplate, type CloudFormationTemplate } from '../../functions/shared/template';
 import { parseTemplateConfiguration } from '../../functions/shared/template-configuration';
 import { parameterValues, planDeployment, PlanInputError } from '../../local/plan';
+import { describeCollisions, fixedNames, nameCollisions } from '../../functions/shared/fixed-names';
 
 /** Placeholders for the fields the trigger fills from the pipeline's artifact, so a pipeline document validates as it is. */
 const TRIGGER_FILLED = { revisionS3Bucket: 'filled-by-the-trigger', revisionS3Key: 'filled-by-the-trigger' };
@@ -123,6 +124,31 @@ export async function planCommand(args: string[], out: (line: string) => void): 
     },
     policy,
   );
+  if (validated && report.outcome === 'blocked') {
+    const note = whatAnUnsafeChangeDoes(validated, deployedTemplate, proposed.template, { ...proposedGiven });
+    if (note) report.notes.push(note);
+  }
   out(values.json ? JSON.stringify(report, null, 2) : formatPlan(report));
   return report.outcome === 'pass' || report.outcome === 'no-changes' ? EXIT.OK : EXIT.FAILED;
+}
+
+/**
+ * A blocked change set is not the end with onUnsafe approve or new-stack: say what the deployment
+ * would do instead. For new-stack, the template's fixed names are checked against the deployed
+ * template's resources (same logical id and type) and exports, as Plan New Stack checks the live stack's.
+ */
+function whatAnUnsafeChangeDoes(validated: ValidatedInput, deployed: CloudFormationTemplate, proposed: CloudFormationTemplate, parameters: Record<string, string>): string | undefined {
+  const { onUnsafe, environmentName, stackName } = validated.input;
+  if (onUnsafe === 'approve') return 'With onUnsafe "approve", the deployment would keep this change set, unexecuted, and wait for a person to approve or reject exactly it.';
+  if (onUnsafe !== 'new-stack') return undefined;
+  const given = Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+  const live = {
+    resources: Object.entries(deployed.Resources ?? {}).map(([logicalId, resource]) => ({ logicalId, type: resource.Type })),
+    exports: fixedNames(deployed, []).filter((name) => name.type === 'Export' && name.value !== undefined).map((name) => ({ outputKey: name.logicalId.slice('Outputs.'.length), exportName: name.value as string })),
+  };
+  const collisions = nameCollisions(fixedNames(proposed, given), live);
+  const lineage = `${environmentName}-${stackName}`;
+  return collisions.length
+    ? `With onUnsafe "new-stack", the new stack beside ${lineage} would take names it holds, so the deployment would fail with NameCollisionError, creating nothing: ${describeCollisions(collisions)}.`
+    : `With onUnsafe "new-stack", the deployment would leave the live generation of ${lineage} untouched and create the new version beside it as ${lineage}-<suffix> (within maxStacks); no fixed name of the template is one the deployed template holds.`;
 }

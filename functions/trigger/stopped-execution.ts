@@ -30,7 +30,9 @@ export const STACK_OPERATIONS: Readonly<Record<string, { loop: readonly string[]
 /** The Task state that creates the deployment's change set. */
 export const CHANGE_SET_CREATOR = 'Create Change Set';
 /** Task states after whose success the change set is gone: executed, or deleted by any delete or clean-up state. */
-const CHANGE_SET_CONSUMER = /^(Execute Change Set|(Delete|Clean Up)\b.*\bChange Set\b.*)$/;
+const CHANGE_SET_CONSUMER = /^(Execute Change Set|Plan New Stack|(Delete|Clean Up)\b.*\bChange Set\b.*)$/;
+/** onUnsafe new-stack: after it, the deployment's stack is the newest generation, not the one the input names. */
+const GENERATION_FINDER = 'Find Live Generation';
 
 const TASK_SUCCEEDED = new Set(['LambdaFunctionSucceeded', 'TaskSucceeded']);
 
@@ -47,6 +49,8 @@ export interface StoppedExecutionFindings {
   changeSetLeft: Certainty;
   /** The state the execution was in when it stopped. */
   stoppedIn?: string;
+  /** onUnsafe new-stack: the stack may be a generation of the one the input names (`<stack>-<suffix>`). */
+  generations?: boolean;
 }
 
 /** Reads the findings from the history events, oldest first. */
@@ -55,10 +59,12 @@ export function findingsFrom(events: HistoryEvent[]): StoppedExecutionFindings {
   let currentSucceeded = false;
   let operation: { state: string; finished: boolean } | undefined;
   let changeSet: Certainty = 'no';
+  let generations = false;
 
   for (const event of events) {
     const type = event.type ?? '';
     const entered = type.endsWith('StateEntered') ? event.stateEnteredEventDetails?.name : undefined;
+    if (entered === GENERATION_FINDER) generations = true;
     if (entered !== undefined) {
       if (operation && !operation.finished && operation.state !== entered && !STACK_OPERATIONS[operation.state].loop.includes(entered)) {
         operation.finished = true;
@@ -82,7 +88,7 @@ export function findingsFrom(events: HistoryEvent[]): StoppedExecutionFindings {
   let stackOperation: StoppedExecutionFindings['stackOperation'];
   if (stoppedInside && current !== undefined && STACK_OPERATIONS[current]) stackOperation = { state: current, mayBeChanging: 'maybe' };
   else if (operation) stackOperation = { state: operation.state, mayBeChanging: operation.finished ? 'no' : 'yes' };
-  return { stackOperation, changeSetLeft: changeSet, stoppedIn: current };
+  return { stackOperation, changeSetLeft: changeSet, stoppedIn: current, ...(generations ? { generations } : {}) };
 }
 
 /** The whole history, oldest first, without the states' data; undefined when it cannot be read. */
@@ -119,10 +125,16 @@ export interface StoppedDeployment {
  * could not be read) both are possible, and the message says so.
  */
 export function stoppedExecutionNotes(findings: StoppedExecutionFindings | undefined, deployment: StoppedDeployment): string[] {
-  const stack = deployment.stackName ? `stack ${deployment.stackName}` : 'the stack';
-  const look = deployment.stackUrl ? ` (${deployment.stackUrl})` : '';
+  // With onUnsafe new-stack, which generation the execution worked on is in its data, which the trigger does not read.
+  const generation = findings?.generations && deployment.stackName;
+  const stack = generation
+    ? `the newest generation of stack ${deployment.stackName} (${deployment.stackName} or ${deployment.stackName}-<suffix>, onUnsafe new-stack)`
+    : deployment.stackName
+      ? `stack ${deployment.stackName}`
+      : 'the stack';
+  const look = deployment.stackUrl && !generation ? ` (${deployment.stackUrl})` : '';
   const deleteCommand = deployment.stackName
-    ? `aws cloudformation delete-change-set --stack-name ${deployment.stackName} --change-set-name ${deployment.changeSetName}`
+    ? `aws cloudformation delete-change-set --stack-name ${generation ? '<that stack>' : deployment.stackName} --change-set-name ${deployment.changeSetName}`
     : undefined;
   const deleteAdvice = deleteCommand ? ` Delete it (${deleteCommand}) unless you mean to keep it.` : ' Delete it unless you mean to keep it.';
 

@@ -90,6 +90,23 @@ describe('plan, run as a process', () => {
     ]);
   });
 
+  it('says what onUnsafe approve or new-stack would do with a blocked change set, and whether a fixed name would stop a new stack', () => {
+    const document = (onUnsafe: string) => write(`unsafe-${onUnsafe}.json`, JSON.stringify({ environmentName: 'prod', stackName: 'app', templatePath: 'bucket.yaml', onUnsafe }));
+    const topic = (name: string) => write(`topic-${name}.yaml`, `Resources:\n  Events:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub '\${AWS::StackName}-${name}'\n`);
+    const bucketArgs = ['plan', '--deployed', BUCKET, '--template', BUCKET, '--deployed-configuration', deployedConfiguration, '--configuration', newConfiguration, '--json'];
+
+    const approve = JSON.parse(runCli([...bucketArgs, '--input', document('approve')]).stdout);
+    const collides = JSON.parse(runCli([...bucketArgs, '--input', document('new-stack')]).stdout);
+    const beside = runCli(['plan', '--deployed', topic('a'), '--template', topic('b'), '--input', document('new-stack'), '--json']);
+
+    expect(approve.notes).toContainEqual(expect.stringMatching(/^With onUnsafe "approve", the deployment would keep this change set, unexecuted/));
+    expect(collides.notes).toContainEqual(
+      expect.stringMatching(/^With onUnsafe "new-stack", the new stack beside prod-app would take names it holds.*NameCollisionError.*MyS3Bucket \(AWS::S3::Bucket BucketName "understanding-changesets-456"\)/),
+    );
+    expect(beside.code).toBe(1);
+    expect(JSON.parse(beside.stdout).notes).toContainEqual(expect.stringMatching(/^With onUnsafe "new-stack", the deployment would leave the live generation of prod-app untouched and create the new version beside it/));
+  });
+
   it.each([
     ['a missing --deployed', ['plan', '--template', BUCKET], /^Error: plan: --deployed FILE \(the template the stack runs now\) is required\.$/],
     ['a missing --template', ['plan', '--deployed', BUCKET], /^Error: plan: --template FILE \(the new template\) is required, or --input FILE with --artifact ZIP\.$/],

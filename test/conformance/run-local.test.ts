@@ -16,6 +16,7 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
   ListChangeSetsCommand,
+  ListStacksCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -291,5 +292,34 @@ suite('run --local against moto', () => {
 
     expect(allowed.code).toBe(0);
     expect(String((await cfn.send(new GetTemplateCommand({ StackName: 'conf-modify' }))).TemplateBody)).toContain('renamed');
+  });
+
+  it('with onUnsafe new-stack, leaves the live stack as it was and creates the new version beside it; a fixed name the live stack holds stops it first', async () => {
+    const live = template(topics('Label'));
+    await cfn.send(new CreateStackCommand({ StackName: 'conf-blue', TemplateBody: live }));
+    await putArtifact('blue', { 'template.json': template({ Label: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'green' } } }) });
+
+    const run = await runLocal('blue', { stackName: 'blue', onUnsafe: 'new-stack' });
+
+    expect(run.code).toBe(0);
+    const stacks = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter((summary) => summary.StackName?.startsWith('conf-blue') && summary.StackStatus !== 'DELETE_COMPLETE');
+    const generation = stacks.find((summary) => summary.StackName !== 'conf-blue');
+    expect(generation?.StackName).toMatch(/^conf-blue-[0-9a-f]{8}$/);
+    expect(generation?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(stacks).toHaveLength(2);
+    expect(String((await cfn.send(new GetTemplateCommand({ StackName: 'conf-blue' }))).TemplateBody)).toBe(live);
+    expect(await pendingChangeSets('conf-blue')).toEqual([]);
+
+    await cfn.send(new CreateStackCommand({ StackName: 'conf-fixed', TemplateBody: template({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: 'conf-fixed-logs' } } }) }));
+    await putArtifact('fixed', { 'template.json': template({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: 'conf-fixed-logs', RetentionInDays: 7 } } }) });
+
+    const fixed = await runLocal('fixed', { stackName: 'fixed', onUnsafe: 'new-stack' });
+
+    expect(fixed.code).toBe(1);
+    expect(fixed.summary?.error).toBe('NameCollisionError');
+    expect(fixed.summary?.reason).toContain('Logs (AWS::Logs::LogGroup LogGroupName "conf-fixed-logs")');
+    expect(await pendingChangeSets('conf-fixed')).toEqual([]);
+    const names = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).map((summary) => summary.StackName);
+    expect(names.filter((name) => name?.startsWith('conf-fixed-'))).toEqual([]);
   });
 });

@@ -37,6 +37,13 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'Inspect Change Set Changes': ['cloudformation:DescribeChangeSet'],
   'Execute Change Set': ['cloudformation:DescribeChangeSet', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'],
   'Await Approval': ['kms:Decrypt', 'kms:GenerateDataKey*', 'sns:Publish'],
+  'Find Live Generation': ['cloudformation:ListStacks'],
+  'Plan New Stack': [
+    'cloudformation:DeleteChangeSet',
+    'cloudformation:DescribeStacks',
+    'cloudformation:ListStackResources',
+    'cloudformation:ListStacks',
+  ],
   'Get Stack Update Status': ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
   'Delete Change Set': ['cloudformation:DeleteChangeSet'],
   'Clean Up Change Set': ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet'],
@@ -151,7 +158,10 @@ describe('least privilege', () => {
     for (const { statement } of cloudFormation) {
       const resources = resourcesOf(statement).map(render).sort();
       const changeSetActions = actionsOf(statement).every((action) => /ChangeSet$/.test(action));
-      expect(resources).toEqual(changeSetActions ? [CHANGE_SETS, STACKS] : [STACKS]);
+      // ListStacks takes no resource: it alone is granted on `*`, in a statement of its own.
+      const listsStacks = actionsOf(statement).includes('cloudformation:ListStacks');
+      if (listsStacks) expect(actionsOf(statement)).toEqual(['cloudformation:ListStacks']);
+      expect(resources).toEqual(listsStacks ? ['*'] : changeSetActions ? [CHANGE_SETS, STACKS] : [STACKS]);
     }
   });
 
@@ -201,9 +211,9 @@ describe('least privilege', () => {
 
   test('the pipelines\' artifact buckets are not readable until a pipeline grants them', () => {
     expect(synthesized.orchestrator.artifactReaderRoles.map((role) => stack.resolve(role.roleName))).toEqual(
-      ['Prepare Deployment', 'Create Stack', 'Create Change Set'].map((name) => ({ Ref: roleOf(name).roleId })),
+      ['Prepare Deployment', 'Create Stack', 'Create Change Set', 'Plan New Stack'].map((name) => ({ Ref: roleOf(name).roleId })),
     );
-    for (const name of ['Prepare Deployment', 'Create Stack', 'Create Change Set']) {
+    for (const name of ['Prepare Deployment', 'Create Stack', 'Create Change Set', 'Plan New Stack']) {
       const reads = roleStatements(template, roleOf(name).roleId).filter((statement) => actionsOf(statement).includes('s3:GetObjectVersion'));
       expect(reads).toEqual([]);
     }

@@ -139,3 +139,22 @@ describe('parseDeploymentInput: invalid documents name the field', () => {
     );
   });
 });
+
+describe('parseDeploymentInput: onUnsafe new-stack', () => {
+  it('takes "new-stack" with maxStacks from 2 to 10', () => {
+    expect(parseDeploymentInput(input({ onUnsafe: 'new-stack', maxStacks: 3 }))).toMatchObject({ onUnsafe: 'new-stack', maxStacks: 3 });
+    expect(problemWith(input({ onUnsafe: 'new-stack', maxStacks: 1 }))).toContain('maxStacks: must be at least 2 (the live stack and one new generation)');
+    expect(problemWith(input({ onUnsafe: 'new-stack', maxStacks: 11 }))).toContain('maxStacks: must be at most 10');
+    expect(problemWith(input({ onUnsafe: 'blue-green' }))).toContain('onUnsafe: must be "fail", "approve" or "new-stack"');
+  });
+
+  it('refuses maxStacks without new-stack: it would silently do nothing', () => {
+    expect(problemWith(input({ maxStacks: 3 }))).toMatch(/maxStacks counts the generations of onUnsafe "new-stack".*remove maxStacks, or set "onUnsafe": "new-stack"/);
+  });
+
+  it('leaves room in the stack name for a generation suffix', () => {
+    const stackName = `a${'b'.repeat(118)}`;
+    expect(parseDeploymentInput(input({ stackName })).stackName).toBe(stackName);
+    expect(problemWith(input({ stackName, onUnsafe: 'new-stack' }))).toMatch(/is 124 characters; CloudFormation allows 128; with onUnsafe "new-stack" a new generation adds 9 characters, so at most 119 are left/);
+  });
+});

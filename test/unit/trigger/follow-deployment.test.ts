@@ -228,6 +228,19 @@ describe('an ABORTED or TIMED_OUT execution says what it may have left behind', 
     expect(failure().message).not.toContain('Change set');
   });
 
+  it('onUnsafe new-stack: the stack is a generation the input does not name, and Plan New Stack deleted the unsafe change set', async () => {
+    stopped(
+      'ABORTED',
+      history(['Prepare Deployment'], ['Follow Generations?'], ['Find Live Generation'], ['Check Stack Existence'], ['Does Stack Exist?'], ['Create Change Set'], ['Inspect Change Set Changes'], ['Safe to Update Infra?'], ['Plan New Stack'], ['Check Stack Existence'], ['Does Stack Exist?'], ['Create Stack', 'running']),
+    );
+
+    await handler(continuing());
+
+    const { message } = failure();
+    expect(message).toContain('The newest generation of stack prod-my-app (prod-my-app or prod-my-app-<suffix>, onUnsafe new-stack) may be changing: the execution stopped inside "Create Stack"');
+    expect(message).not.toContain('Change set');
+  });
+
   it('reads every page of the history', async () => {
     const events = history(...BEFORE_CHANGE_SET, ['Create Change Set'], ['Wait Change Set Creation', 'running']);
     sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'ABORTED', input: INPUT }));
