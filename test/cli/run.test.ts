@@ -147,7 +147,7 @@ describe('run (a deployed state machine)', () => {
     const graph = await cli(['graph', summary.executionArn]);
 
     expect(graph.code).toBe(0);
-    expect(graph.stdout).toMatch(/class PrepareDeployment,CheckStackExistence,DoesStackExist,CreateStack,AwaitCreationEvent,WaitStackCreation,GetStackCreationStatus,StackCreated,DeploymentSucceeded visited/);
+    expect(graph.stdout).toMatch(/class PrepareDeployment,FollowGenerations,CheckStackExistence,DoesStackExist,CreateStack,AwaitCreationEvent,WaitStackCreation,GetStackCreationStatus,StackCreated,DeploymentSucceeded visited/);
   });
 
   it("reads a rejected execution's decision record from its history (it has no output), whole in --json", async () => {

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListExportsCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createSandbox, SandboxInstallError, SandboxUnsupportedOperationError } from '../../local/sandbox';
 import { rejectionOf, useSandbox } from './helpers';
@@ -102,12 +102,12 @@ describe('Sandbox installation', () => {
     const sandbox = createSandbox().install();
 
     // Act
-    const error = await rejectionOf(cfn.send(new ListStacksCommand({})));
+    const error = await rejectionOf(cfn.send(new ListExportsCommand({})));
     sandbox.restore();
 
     // Assess
     expect(error).toBeInstanceOf(SandboxUnsupportedOperationError);
-    expect(error.message).toContain('CloudFormation ListStacks');
+    expect(error.message).toContain('CloudFormation ListExports');
   });
 
   it('sets environment variables while installed and restores them', () => {
