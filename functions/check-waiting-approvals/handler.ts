@@ -2,7 +2,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } 
 import { errorMessage, errorName } from '../shared/aws-errors';
 import { logger } from '../shared/logger';
 import { stepFunctions } from '../shared/stepfunctions-client';
-import { approvalTimeoutFromInput, approvalWaitIn, pastHalfDeadline, waitedSeconds, type ApprovalWait } from './approval-wait';
+import { approvalTimeoutFromInput, approvalWaitIn, pastHalfDeadline, waitedSeconds, type ApprovalWait } from '../shared/approval-wait';
 import { ApprovalCheckConfigurationError, ApprovalCheckIncompleteError } from './errors';
 import { metricDocument, publishMetric, STATE_MACHINE_ARN_ENV } from './metric';
 

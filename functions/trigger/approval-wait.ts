@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { AWAIT_APPROVAL_STATE } from '../shared/approval-wait';
 import { executionConsoleUrl } from '../shared/console-links';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -6,8 +7,6 @@ import { describeError } from './aws-call-errors';
 import { stepFunctions } from './clients';
 import { MAX_APPROVAL_HISTORY_EVENTS } from './limits';
 
-/** The state an execution waits in for a person's answer (onUnsafe: approve). */
-export const AWAITING_APPROVAL = 'Await Approval';
 
 /** What the person is asked to approve: the changes the safety policy blocked, by kind. */
 export interface BlockedChanges {
@@ -52,7 +51,7 @@ export async function blockedChangesAwaitingApproval(executionArn: string, event
     );
     const entered = (history.events ?? []).find((event) => event.type?.endsWith('StateEntered'));
     // A newer state (the answer came meanwhile) or none within the read: the waiting is over or out of reach.
-    if (entered?.stateEnteredEventDetails?.name !== AWAITING_APPROVAL) return undefined;
+    if (entered?.stateEnteredEventDetails?.name !== AWAIT_APPROVAL_STATE) return undefined;
     const parsed = AwaitApprovalInputSchema.safeParse(JSON.parse(entered.stateEnteredEventDetails.input ?? ''));
     if (!parsed.success) {
       logger.warn('Await Approval\'s input holds no inspection the trigger can read; the summary gives no counts');

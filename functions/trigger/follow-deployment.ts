@@ -9,7 +9,8 @@ import { encodeContinuationToken, type ContinuationToken } from './continuation-
 import { ContinuationTokenError, ExecutionMissingError, ExecutionOverdueError, ExecutionStatusUnknownError, TriggerAwsCallError, TriggerPermissionError } from './errors';
 import { failureReport } from './execution-failure';
 import { successReport } from './execution-output';
-import { AWAITING_APPROVAL, approvalWaitSummary, blockedChangesAwaitingApproval } from './approval-wait';
+import { AWAIT_APPROVAL_STATE } from '../shared/approval-wait';
+import { approvalWaitSummary, blockedChangesAwaitingApproval } from './approval-wait';
 import type { JobOutcome } from './job-result';
 import { DEADLINE_GRACE_MS, STATUS_UNREADABLE_LIMIT_MS } from './limits';
 import { currentStateOf, percentCompleteFor } from './progress';
@@ -66,7 +67,7 @@ export async function outcomeOfExecution(execution: DescribeExecutionCommandOutp
   checkDeadline(execution, following);
   const current = await currentStateOf(executionArn);
   const state = current?.name;
-  if (current && state === AWAITING_APPROVAL) {
+  if (current && state === AWAIT_APPROVAL_STATE) {
     // One more read, with the states' data, only now: what the person is asked to approve.
     const blocked = await blockedChangesAwaitingApproval(executionArn, current.eventsSinceEntered);
     return continueLater(following, approvalWaitSummary(blocked, executionArn, executionName), percentCompleteFor(state));

@@ -8,7 +8,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type Exec
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadDefinition, LAMBDA_WAIT_FOR_TOKEN } from '../../statemachine/definition';
 import { handler, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, MAX_EXECUTIONS_CHECKED, MAX_HISTORY_PAGES } from '../../functions/check-waiting-approvals/handler';
-import { AWAIT_APPROVAL_STATE, approvalTimeoutFromInput, approvalWaitIn } from '../../functions/check-waiting-approvals/approval-wait';
+import { AWAIT_APPROVAL_STATE, approvalTimeoutFromInput, approvalWaitIn } from '../../functions/shared/approval-wait';
 import { APPROVALS_PAST_HALF_DEADLINE, METRIC_NAMESPACE, STATE_MACHINE_ARN_ENV, STATE_MACHINE_DIMENSION } from '../../functions/check-waiting-approvals/metric';
 import { awsError, captureOutput, executionArnOf, readFixture, STATE_MACHINE_ARN } from './trigger/helpers';
 
@@ -107,7 +107,7 @@ describe('the state it watches', () => {
 describe('approvalWaitIn: reading the newest history events', () => {
   it('an execution in Await Approval waits since its attempt was scheduled, with the timeout AWS resolved for it', () => {
     const scheduledAt = minutesAgo(10);
-    expect(approvalWaitIn(waitingForApproval(scheduledAt, 1800))).toEqual({ kind: 'waiting', since: scheduledAt, timeoutSeconds: 1800 });
+    expect(approvalWaitIn(waitingForApproval(scheduledAt, 1800))).toEqual({ kind: 'waiting', since: scheduledAt, timeoutSeconds: 1800, scheduled: expect.objectContaining({ type: 'TaskScheduled', timestamp: scheduledAt }) });
   });
 
   it('reads timeoutInSeconds as AWS writes it for a TimeoutSecondsPath (recorded: $.TimeoutSecondsValue = 5)', () => {
@@ -115,7 +115,7 @@ describe('approvalWaitIn: reading the newest history events', () => {
     const open = events.filter((event) => ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted'].includes(event.type as string));
     const history = open.map((event) => ({ ...structuredClone(event), timestamp: NOW })) as HistoryEvent[];
     (history[1].stateEnteredEventDetails as { name: string }).name = AWAIT_APPROVAL_STATE;
-    expect(approvalWaitIn([...history].reverse())).toEqual({ kind: 'waiting', since: NOW, timeoutSeconds: 5 });
+    expect(approvalWaitIn([...history].reverse())).toEqual({ kind: 'waiting', since: NOW, timeoutSeconds: 5, scheduled: expect.objectContaining({ type: 'TaskScheduled' }) });
   });
 
   it('another waitForTaskToken state (Await Stack Event) is not an approval', () => {
@@ -140,7 +140,7 @@ describe('approvalWaitIn: reading the newest history events', () => {
     expect(approvalWaitIn(retryPending)).toEqual({ kind: 'not-waiting' });
 
     const secondAttempt = waitForTokenTask({ scheduledAt: minutesAgo(38), timeoutSeconds: HOUR, firstId: 5 }).slice(1);
-    expect(approvalWaitIn([...secondAttempt].reverse().concat(retryPending))).toEqual({ kind: 'waiting', since: minutesAgo(38), timeoutSeconds: HOUR });
+    expect(approvalWaitIn([...secondAttempt].reverse().concat(retryPending))).toEqual({ kind: 'waiting', since: minutesAgo(38), timeoutSeconds: HOUR, scheduled: expect.objectContaining({ type: 'TaskScheduled', timestamp: minutesAgo(38) }) });
   });
 
   it('asks for older events when these do not reach the state entered, and sees no state in a history that only started', () => {

@@ -14,7 +14,7 @@ export type ApprovalWait =
    * deadline counts from there (a retried attempt gets a new token and a new deadline).
    * `timeoutSeconds` is the deadline Step Functions resolved for that attempt, when the event says.
    */
-  | { kind: 'waiting'; since: Date; timeoutSeconds?: number }
+  | { kind: 'waiting'; since: Date; timeoutSeconds?: number; scheduled: HistoryEvent }
   | { kind: 'not-waiting' }
   /** These events do not reach back to the state the execution is in: read older ones. */
   | { kind: 'read-further' }
@@ -24,6 +24,9 @@ export type ApprovalWait =
 const NOT_WAITING: ApprovalWait = { kind: 'not-waiting' };
 
 /**
+ * Read by the approval check (the alarm's metric), the CLI's approve / reject (the open attempt's
+ * token) and the trigger (the state's name).
+ *
  * Whether an execution waits in Await Approval now, read from the newest events of its history
  * (GetExecutionHistory with `reverseOrder`). The newest state entered is the current state unless
  * a state exit came after it; inside it, the newest `TaskScheduled` is the open attempt unless the
@@ -39,7 +42,7 @@ export function approvalWaitIn(eventsNewestFirst: readonly HistoryEvent[]): Appr
       if (event.stateEnteredEventDetails?.name !== AWAIT_APPROVAL_STATE || !attempt || attemptEnded) return NOT_WAITING;
       const since = attempt.timestamp ?? event.timestamp;
       if (!since) return { kind: 'undetermined', reason: 'its Await Approval events carry no timestamp' };
-      return { kind: 'waiting', since, timeoutSeconds: attempt.taskScheduledEventDetails?.timeoutInSeconds };
+      return { kind: 'waiting', since, timeoutSeconds: attempt.taskScheduledEventDetails?.timeoutInSeconds, scheduled: attempt };
     }
     if (attempt) continue;
     if (ATTEMPT_ENDED.has(type)) attemptEnded = true;
