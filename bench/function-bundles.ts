@@ -66,7 +66,7 @@ function loadMilliseconds(file: string): number {
 
 export function functionBundles(): void {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundles-'));
-  const folders = [...taskStates().map((state) => state.functionFolder), 'trigger', 'complete-stack-wait'];
+  const folders = [...taskStates().map((state) => state.functionFolder), 'trigger', 'complete-stack-wait', 'check-waiting-approvals'];
   const rows = folders.map((folder) => {
     const file = bundle(folder, outdir);
     const bytes = fs.statSync(file).size;

@@ -9,6 +9,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorName } from '../functions/shared/aws-errors';
 import { APPROVAL_REJECTED, approvalOutput, rejectionCause } from '../functions/shared/approvals';
+import { approvalWaitIn } from '../functions/shared/approval-wait';
 import { UsageError } from './errors';
 
 /** A person's answer to an execution waiting in Await Approval. */
@@ -67,24 +68,23 @@ export async function answerApproval(executionArn: string, answer: ApprovalAnswe
   return { approver, changeSetName: waiting.changeSetName, stackName: waiting.stackName };
 }
 
-/** The newest Await Approval task of the execution, if it is still open. */
+/**
+ * The open Await Approval attempt of the execution, if it waits in that state now: read newest
+ * first (approval-wait.ts), so an attempt that already ended (answered, timed out) is not taken.
+ */
 async function waitingApproval(sfn: SFNClient, executionArn: string): Promise<WaitingApproval | undefined> {
+  const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < HISTORY_PAGES; page++) {
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, includeExecutionData: true, nextToken }));
-    for (const event of history.events ?? []) {
-      if (closesATask(event)) continue;
-      const found = approvalTask(event);
-      if (found) return found;
-    }
+    events.push(...(history.events ?? []));
+    const wait = approvalWaitIn(events);
+    if (wait.kind === 'waiting') return approvalTask(wait.scheduled);
+    if (wait.kind !== 'read-further') return undefined;
     nextToken = history.nextToken;
     if (!nextToken) return undefined;
   }
   return undefined;
-}
-
-function closesATask(event: HistoryEvent): boolean {
-  return event.type === 'TaskSucceeded' || event.type === 'TaskFailed' || event.type === 'TaskTimedOut';
 }
 
 function approvalTask(event: HistoryEvent): WaitingApproval | undefined {

@@ -21,6 +21,7 @@ import { accessLogsBucket, removalPolicyFor, secureBucket } from './secure-bucke
 import { ACCOUNT_WIDE_ACTIONS, ACCOUNT_WIDE_REASON, AWAIT_TABLE_ACTIONS, CHANGE_SET_ACTIONS, COMPLETION_PERMISSIONS, STAGED_TEMPLATE_KEY_PATTERN, TASK_PERMISSIONS, type TaskPermissions } from './task-permissions';
 import { STACK_WAIT_TABLE_ENV } from '../functions/shared/stack-events';
 import { APPROVAL_TOPIC_ENV } from '../functions/shared/approvals';
+import { APPROVALS_PAST_HALF_DEADLINE, METRIC_NAMESPACE, STATE_MACHINE_ARN_ENV, STATE_MACHINE_DIMENSION } from '../functions/check-waiting-approvals/metric';
 import { DEFAULT_TARGET_ROLE_PATTERN, stackStatusEventPattern } from './target-account-stack';
 
 /** Staged templates are only read while their stack operation starts; a week covers any retry. */
@@ -30,6 +31,12 @@ export const INPUT_DOCUMENT_HISTORY = Duration.days(365);
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
 /** The trigger reads one small document and makes a few Step Functions calls per invocation. */
 const TRIGGER_TIMEOUT = Duration.minutes(1);
+/** How often the waiting approvals are counted: also the alarm's period. */
+export const APPROVAL_CHECK_INTERVAL = Duration.minutes(5);
+/** A check reads a few history pages for each running execution (functions/check-waiting-approvals bounds them). */
+const APPROVAL_CHECK_TIMEOUT = Duration.minutes(2);
+/** Consecutive failed checks (of APPROVAL_CHECK_INTERVAL each) before the check's own alarm goes off. */
+const APPROVAL_CHECK_FAILURES_TO_ALARM = 3;
 
 export interface OrchestratorStackProps extends StackProps {
   /** What CloudFormation may provision through its service role. @default - the sample application's needs */
@@ -93,6 +100,12 @@ export class OrchestratorStack extends Stack {
   public readonly approvalTopicKey: kms.Key;
   /** Attach to the people (roles) who may approve or reject unsafe change sets. */
   public readonly approverPolicy: iam.ManagedPolicy;
+  /**
+   * Approvals waiting longer than half their deadline: a scheduled check that counts them (a
+   * metric of its own: Step Functions has none for how long a task has waited), the alarm on that
+   * count, and an alarm on the check itself failing.
+   */
+  public readonly approvalWaits: { check: DeployFunction; schedule: events.Rule; alarm: cloudwatch.Alarm; checkFailingAlarm: cloudwatch.Alarm };
   /** Event mode's resources; absent with `eventMode: false`. */
   public readonly stackEvents?: { table: dynamodb.Table; rule: events.Rule; completion: DeployFunction; deadLetters: sqs.Queue };
 
@@ -297,12 +310,12 @@ export class OrchestratorStack extends Stack {
     this.grantTriggerPermissions(this.trigger);
 
     // Alarms, told to the approval topic, where the people who look after deployments listen
-    const alarm = (id: string, description: string, metric: cloudwatch.Metric): cloudwatch.Alarm => {
+    const alarm = (id: string, description: string, metric: cloudwatch.Metric, evaluationPeriods = 1): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, id, {
         alarmDescription: description,
         metric,
         threshold: 1,
-        evaluationPeriods: 1,
+        evaluationPeriods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
@@ -325,6 +338,7 @@ export class OrchestratorStack extends Stack {
       'Someone stopped a deployment: its stack may still be changing and its change set may be left; open the execution in the Step Functions console.',
       this.stateMachine.metricAborted(everyFiveMinutes),
     );
+    this.approvalWaits = this.addApprovalWaitCheck(alarm, { executions, logRetention, removalPolicy });
 
     new CfnOutput(this, 'ApprovalTopicArn', { value: this.approvalTopic.topicArn, description: 'Approval requests of unsafe change sets (onUnsafe: approve): subscribe to it' });
     new CfnOutput(this, 'ApproverPolicyArn', { value: this.approverPolicy.managedPolicyArn, description: 'Attach to whoever may approve or reject unsafe change sets' });
@@ -339,6 +353,55 @@ export class OrchestratorStack extends Stack {
       value: this.serviceRole.roleArn,
       description: 'The role CloudFormation assumes for the deployed stacks (the default cloudFormationRoleArn)',
     });
+  }
+
+  /**
+   * The waiting-approvals check: a function run every APPROVAL_CHECK_INTERVAL that publishes how
+   * many executions have waited in Await Approval for longer than half their deadline (CloudWatch
+   * embedded metric format, from its log: no CloudWatch permission needed), and the alarms.
+   */
+  private addApprovalWaitCheck(
+    alarm: (id: string, description: string, metric: cloudwatch.Metric, evaluationPeriods?: number) => cloudwatch.Alarm,
+    options: { executions: string; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy },
+  ): OrchestratorStack['approvalWaits'] {
+    const check = new DeployFunction(this, 'CheckWaitingApprovals', {
+      functionFolder: 'check-waiting-approvals',
+      description: 'Safe deploy: counts the approvals waiting longer than half their deadline, for the alarm',
+      timeout: APPROVAL_CHECK_TIMEOUT,
+      environment: { [STATE_MACHINE_ARN_ENV]: this.stateMachine.stateMachineArn },
+      logRetention: options.logRetention,
+      removalPolicy: options.removalPolicy,
+    });
+    check.role.addToPolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
+    check.role.addToPolicy(new iam.PolicyStatement({ actions: ['states:GetExecutionHistory'], resources: [options.executions] }));
+    acknowledgeWildcardResources(check.role, [options.executions], 'Execution ARNs end in the execution name; read-only, limited to this state machine\'s executions.');
+
+    const schedule = new events.Rule(this, 'CheckWaitingApprovalsSchedule', {
+      description: 'Counts the approvals waiting longer than half their deadline',
+      schedule: events.Schedule.rate(APPROVAL_CHECK_INTERVAL),
+      // A check older than the next one is worth nothing.
+      targets: [new targets.LambdaFunction(check.function, { maxEventAge: APPROVAL_CHECK_INTERVAL })],
+    });
+    const pastHalfDeadline = new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: APPROVALS_PAST_HALF_DEADLINE,
+      dimensionsMap: { [STATE_MACHINE_DIMENSION]: this.stateMachine.stateMachineArn },
+      period: APPROVAL_CHECK_INTERVAL,
+      // A retried check may publish twice in a period: each is the whole count, never to be added up.
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    const waitingAlarm = alarm(
+      'ApprovalsWaitingAlarm',
+      'An unsafe change set has waited for approval for more than half its deadline (approvalTimeoutSeconds); unanswered, it will be deleted and its deployment will fail. The approval request went to this topic earlier. Find the execution in the Step Functions console (running, in "Await Approval") or in the CheckWaitingApprovals function\'s log ("waited longer than half its deadline"), review the change, and answer: deploy-orchestrator approve EXECUTION_ARN [--reason TEXT], or reject EXECUTION_ARN --reason TEXT.',
+      pastHalfDeadline,
+    );
+    const checkFailingAlarm = alarm(
+      'ApprovalCheckFailingAlarm',
+      `The check for approvals waiting past half their deadline has failed in each of the last ${APPROVAL_CHECK_FAILURES_TO_ALARM} periods of ${APPROVAL_CHECK_INTERVAL.toMinutes()} minutes, so that alarm cannot be trusted until it runs again: read the errors in the CheckWaitingApprovals function's log group (a missing permission says which).`,
+      check.function.metricErrors({ period: APPROVAL_CHECK_INTERVAL, statistic: cloudwatch.Stats.SUM }),
+      APPROVAL_CHECK_FAILURES_TO_ALARM,
+    );
+    return { check, schedule, alarm: waitingAlarm, checkFailingAlarm };
   }
 
   /**

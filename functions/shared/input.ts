@@ -157,6 +157,9 @@ export function parseDeploymentInput(raw: unknown): DeploymentInput {
         `Invalid deployment input: environmentName-stackName ("${stackName}") is ${stackName.length} characters; CloudFormation allows ${MAX_STACK_NAME_LENGTH}${why}. Shorten stackName.`,
       );
     }
+    if (parsed.data.approvalTimeoutSeconds !== undefined && parsed.data.onUnsafe !== 'approve') {
+      throw new InvalidInputError('Invalid deployment input: approvalTimeoutSeconds is how long an unsafe change set waits for a person with onUnsafe "approve", and this document\'s onUnsafe is not "approve": remove approvalTimeoutSeconds, or set "onUnsafe": "approve".');
+    }
     if (parsed.data.maxStacks !== undefined && !newStack) {
       throw new InvalidInputError('Invalid deployment input: maxStacks counts the generations of onUnsafe "new-stack", and this document\'s onUnsafe is not "new-stack": remove maxStacks, or set "onUnsafe": "new-stack".');
     }

@@ -9,6 +9,8 @@ import { encodeContinuationToken, type ContinuationToken } from './continuation-
 import { ContinuationTokenError, ExecutionMissingError, ExecutionOverdueError, ExecutionStatusUnknownError, TriggerAwsCallError, TriggerPermissionError } from './errors';
 import { failureReport } from './execution-failure';
 import { successReport } from './execution-output';
+import { AWAIT_APPROVAL_STATE } from '../shared/approval-wait';
+import { approvalWaitSummary, blockedChangesAwaitingApproval } from './approval-wait';
 import type { JobOutcome } from './job-result';
 import { DEADLINE_GRACE_MS, STATUS_UNREADABLE_LIMIT_MS } from './limits';
 import { currentStateOf, percentCompleteFor } from './progress';
@@ -63,20 +65,16 @@ export async function outcomeOfExecution(execution: DescribeExecutionCommandOutp
     logger.warn('Unknown execution status; treating it as still running', { status });
   }
   checkDeadline(execution, following);
-  const state = await currentStateOf(executionArn);
-  if (state === AWAITING_APPROVAL) {
-    return continueLater(
-      following,
-      `Waiting for approval of an unsafe change set (execution ${executionName}): answer with deploy-orchestrator approve or reject ${executionArn}.`,
-      percentCompleteFor(state),
-    );
+  const current = await currentStateOf(executionArn);
+  const state = current?.name;
+  if (current && state === AWAIT_APPROVAL_STATE) {
+    // One more read, with the states' data, only now: what the person is asked to approve.
+    const blocked = await blockedChangesAwaitingApproval(executionArn, current.eventsSinceEntered);
+    return continueLater(following, approvalWaitSummary(blocked, executionArn, executionName), percentCompleteFor(state));
   }
   const where = state ? `: in "${state}"` : status === 'RUNNING' ? '' : `, status ${status}`;
   return continueLater(following, `Deployment running${where} (execution ${executionName}).`, percentCompleteFor(state));
 }
-
-/** The state an execution waits in for a person's answer (onUnsafe: approve). */
-const AWAITING_APPROVAL = 'Await Approval';
 
 function continueLater(following: Following, summary: string, percentComplete?: number): JobOutcome {
   return { kind: 'continue', continuationToken: encodeContinuationToken(following), summary, executionArn: following.executionArn, percentComplete };

@@ -24,6 +24,12 @@ export const MAX_RUNNING_PERCENT_COMPLETE = 99;
  * than the keys and values alone, so staying under it keeps a margin.
  */
 export const MAX_OUTPUT_VARIABLES_BYTES = 122_880;
+/**
+ * How much of a free-text reason (an approver's, or why a new stack was deployed) the success
+ * summary quotes, so the summary's other parts still fit in its 2048 characters. The whole reason
+ * is in the execution's output.
+ */
+export const MAX_REASON_IN_SUMMARY_LENGTH = 500;
 /** Output variable keys: `[A-Za-z0-9@\-_]+` (`OutputVariablesKey` in the CodePipeline API model). */
 export const OUTPUT_VARIABLE_KEY_PATTERN = /^[A-Za-z0-9@_-]+$/;
 
@@ -45,6 +51,14 @@ export const MAX_EXECUTION_INPUT_BYTES = 262_144;
  * `TaskStateEntered`; the ASL allows 6 + 6 retries, so 50 covers a state retried to its limit.
  */
 export const HISTORY_EVENTS_FOR_CURRENT_STATE = 50;
+
+/**
+ * How far back (newest first) the Await Approval state may have been entered for the trigger to
+ * read its data (the blocked changes, for the summary). Waiting normally takes four events
+ * (entered, scheduled, started, submitted) and each retry of its Lambda three more; every
+ * scheduled event repeats the inspection, so a deeper read would fetch it many times over.
+ */
+export const MAX_APPROVAL_HISTORY_EVENTS = 20;
 
 /**
  * Attempts at recording one job result (each after the SDK's own retries) when CodePipeline

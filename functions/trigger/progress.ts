@@ -67,10 +67,26 @@ export function percentCompleteFor(stateName: string | undefined): number {
   return Math.min(PERCENT_COMPLETE_BY_STATE[stateName] ?? MIN_PERCENT_COMPLETE, MAX_RUNNING_PERCENT_COMPLETE);
 }
 
+/** The state an execution is in, and how far back in its history it entered it. */
+export interface CurrentState {
+  name: string;
+  /**
+   * How many of the newest events, read newest first, reach its StateEntered event (that one
+   * included): a later read of the state's data needs no more than these.
+   */
+  eventsSinceEntered: number;
+}
+
 /** The state entered last among these events (newest first), if any. */
+export function latestEntered(eventsNewestFirst: HistoryEvent[]): CurrentState | undefined {
+  const index = eventsNewestFirst.findIndex((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name);
+  const name = index < 0 ? undefined : eventsNewestFirst[index].stateEnteredEventDetails?.name;
+  return name === undefined ? undefined : { name, eventsSinceEntered: index + 1 };
+}
+
+/** The name of the state entered last among these events (newest first), if any. */
 export function latestEnteredState(eventsNewestFirst: HistoryEvent[]): string | undefined {
-  const entered = eventsNewestFirst.find((event) => event.type?.endsWith('StateEntered') && event.stateEnteredEventDetails?.name);
-  return entered?.stateEnteredEventDetails?.name;
+  return latestEntered(eventsNewestFirst)?.name;
 }
 
 /**
@@ -78,7 +94,7 @@ export function latestEnteredState(eventsNewestFirst: HistoryEvent[]): string | 
  * (the summary and the progress figure), so a failed read is logged and answered with undefined
  * rather than failing a deployment that is running fine.
  */
-export async function currentStateOf(executionArn: string): Promise<string | undefined> {
+export async function currentStateOf(executionArn: string): Promise<CurrentState | undefined> {
   try {
     const history = await stepFunctions.send(
       new GetExecutionHistoryCommand({
@@ -89,7 +105,7 @@ export async function currentStateOf(executionArn: string): Promise<string | und
         includeExecutionData: false,
       }),
     );
-    return latestEnteredState(history.events ?? []);
+    return latestEntered(history.events ?? []);
   } catch (error) {
     logger.warn('Could not read the execution history; reporting progress without the current state', { reason: describeError(error) });
     return undefined;

@@ -34,11 +34,13 @@ const scheduled: HistoryEvent = {
   },
 };
 
+const entered: HistoryEvent = { id: 11, type: 'TaskStateEntered', timestamp: new Date('2026-12-04T10:00:00Z'), stateEnteredEventDetails: { name: 'Await Approval' } };
+
 beforeEach(() => {
   sfn.reset();
   sts.reset();
   sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION, status: 'RUNNING', stateMachineArn: 'arn', startDate: new Date() });
-  sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 13, type: 'TaskStarted', timestamp: new Date() }, scheduled] });
+  sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 13, type: 'TaskStarted', timestamp: new Date() }, scheduled, entered] });
   sts.on(GetCallerIdentityCommand).resolves({ Arn: APPROVER });
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
@@ -74,6 +76,31 @@ describe('answerApproval', () => {
     sfn.on(SendTaskSuccessCommand).rejects(awsError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore', 400));
 
     await expect(answerApproval(EXECUTION, { approve: true })).rejects.toThrow(`The approval request of ${EXECUTION} is no longer waiting: it was answered, or it timed out.`);
+  });
+
+  it('an approval already answered is not answered again, though its TaskScheduled is still the newest in the history', async () => {
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 16, type: 'TaskStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Execute Change Set' } },
+        { id: 15, type: 'TaskStateExited', timestamp: new Date(), stateExitedEventDetails: { name: 'Await Approval' } },
+        { id: 14, type: 'TaskSucceeded', timestamp: new Date() },
+        { id: 13, type: 'TaskStarted', timestamp: new Date() },
+        scheduled,
+        entered,
+      ],
+    });
+
+    await expect(answerApproval(EXECUTION, { approve: true })).rejects.toThrow('is not waiting for an approval (no Await Approval step is open)');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toEqual([]);
+  });
+
+  it('reads older pages until it reaches the state the execution is in', async () => {
+    sfn.on(GetExecutionHistoryCommand, { nextToken: undefined }).resolves({ events: [{ id: 13, type: 'TaskStarted', timestamp: new Date() }], nextToken: 'older' });
+    sfn.on(GetExecutionHistoryCommand, { nextToken: 'older' }).resolves({ events: [scheduled, entered] });
+
+    await answerApproval(EXECUTION, { approve: true });
+
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.taskToken).toBe(TOKEN);
   });
 
   it('an execution that is over, or waits for no approval, is refused before anything is sent', async () => {

@@ -72,6 +72,7 @@ const FUNCTIONS = [
   ...taskStates().map((state) => ({ name: state.stateName, folder: state.functionFolder })),
   { name: 'trigger', folder: 'trigger' },
   { name: 'complete-stack-wait', folder: 'complete-stack-wait' },
+  { name: 'check-waiting-approvals', folder: 'check-waiting-approvals' },
 ];
 
 let synthesized: Synthesized;
@@ -87,8 +88,12 @@ afterAll(() => synthesized.cleanup());
 
 function grantedActions(name: string): string[] {
   const { orchestrator, orchestratorTemplate } = synthesized;
-  const deployFunction: DeployFunction =
-    name === 'trigger' ? orchestrator.trigger : name === 'complete-stack-wait' ? (orchestrator.stackEvents?.completion as DeployFunction) : orchestrator.taskFunctions[name];
+  const others: Record<string, DeployFunction | undefined> = {
+    trigger: orchestrator.trigger,
+    'complete-stack-wait': orchestrator.stackEvents?.completion,
+    'check-waiting-approvals': orchestrator.approvalWaits.check,
+  };
+  const deployFunction = others[name] ?? orchestrator.taskFunctions[name];
   const roleId = orchestrator.getLogicalId(deployFunction.role.node.defaultChild as CfnResource);
   const granted = new Set(roleStatements(orchestratorTemplate, roleId).flatMap(actionsOf).filter((action) => !action.startsWith('logs:')));
   if (orchestrator.artifactReaderRoles.includes(deployFunction.role)) ARTIFACT_READ.forEach((action) => granted.add(action));

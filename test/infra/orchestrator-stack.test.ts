@@ -65,6 +65,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'states:SendTaskFailure',
     'states:SendTaskSuccess',
   ],
+  'check-waiting-approvals': ['states:GetExecutionHistory', 'states:ListExecutions'],
   trigger: [
     'codepipeline:PutJobFailureResult',
     'codepipeline:PutJobSuccessResult',
@@ -90,24 +91,28 @@ function logicalId(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnFunction);
 }
 
-function roleOf(name: string) {
+/** The functions besides the task Lambdas, by their folder under functions/. */
+function otherFunctions(): Record<string, DeployFunction | undefined> {
   const { orchestrator } = synthesized;
-  const deployFunction =
-    name === 'trigger' ? orchestrator.trigger : name === 'complete-stack-wait' ? (orchestrator.stackEvents?.completion as DeployFunction) : orchestrator.taskFunctions[name];
+  return { trigger: orchestrator.trigger, 'complete-stack-wait': orchestrator.stackEvents?.completion, 'check-waiting-approvals': orchestrator.approvalWaits.check };
+}
+
+function roleOf(name: string) {
+  const deployFunction = otherFunctions()[name] ?? synthesized.orchestrator.taskFunctions[name];
   return { deployFunction, roleId: logicalId(deployFunction.role) };
 }
 
 describe('Lambda functions', () => {
-  test('one per task state, the trigger and the completion function: Node.js 24 on arm64, each with its own role and log group', () => {
+  test('one per task state, the trigger, the completion function and the waiting-approvals check: Node.js 24 on arm64, each with its own role and log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(taskStates().length + 2);
+    expect(Object.keys(functions)).toHaveLength(taskStates().length + 3);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     const roles = new Set(Object.values(functions).map((fn) => JSON.stringify(fn.Properties.Role)));
-    expect(roles.size).toBe(taskStates().length + 2);
+    expect(roles.size).toBe(taskStates().length + 3);
   });
 
   test('each task Lambda bundles functions/<state-in-kebab-case>/handler.ts', () => {
@@ -129,6 +134,7 @@ describe('Lambda functions', () => {
       'Fn::GetAtt': [logicalId(synthesized.orchestrator.serviceRole), 'Arn'],
     });
     expect(env('trigger').STATE_MACHINE_ARN).toEqual({ Ref: logicalId(synthesized.orchestrator.stateMachine) });
+    expect(env('check-waiting-approvals').STATE_MACHINE_ARN).toEqual({ Ref: logicalId(synthesized.orchestrator.stateMachine) });
     expect(env('Check Stack Existence')).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
   });
 });
@@ -285,7 +291,7 @@ describe('the state machine', () => {
 
   test('log groups for the state machine and every Lambda, kept three months', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(taskStates().length + 3);
+    expect(logGroups).toHaveLength(taskStates().length + 4);
     for (const logGroup of logGroups) expect(logGroup.Properties.RetentionInDays).toBe(90);
   });
 });
@@ -339,7 +345,9 @@ describe('event mode', () => {
     try {
       const pollingTemplate = polling.orchestratorTemplate;
       pollingTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
-      pollingTemplate.resourceCountIs('AWS::Events::Rule', 0);
+      // Only the waiting-approvals check's schedule: no stack status change rule.
+      const rules = Object.values(pollingTemplate.findResources('AWS::Events::Rule'));
+      expect(rules.map((rule) => [rule.Properties.ScheduleExpression, rule.Properties.EventPattern])).toEqual([['rate(5 minutes)', undefined]]);
       expect(polling.orchestrator.stackEvents).toBeUndefined();
       const prepare = polling.orchestrator.taskFunctions['Prepare Deployment'].function.node.defaultChild as CfnFunction;
       expect(JSON.stringify(polling.orchestrator.resolve(prepare.environment))).not.toContain('STACK_WAIT_TABLE');
@@ -372,6 +380,64 @@ describe('approvals (onUnsafe: approve)', () => {
         ],
       },
     });
+  });
+});
+
+describe('approvals waiting longer than half their deadline', () => {
+  const topic = () => ({ Ref: logicalId(synthesized.orchestrator.approvalTopic as never) });
+  const checkFunctionId = () => logicalId(synthesized.orchestrator.approvalWaits.check.function);
+
+  test('the check runs every 5 minutes, invoked by an EventBridge schedule that drops a run older than the next', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [checkFunctionId(), 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 300 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [checkFunctionId(), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [logicalId(synthesized.orchestrator.approvalWaits.schedule), 'Arn'] },
+    });
+  });
+
+  test('an alarm on the check\'s count (SafeDeploy ApprovalsPastHalfDeadline of this state machine), told to the approval topic, saying how to answer', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SafeDeploy',
+      MetricName: 'ApprovalsPastHalfDeadline',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: logicalId(synthesized.orchestrator.stateMachine) } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic()],
+      AlarmDescription: Match.stringLikeRegexp('deploy-orchestrator approve EXECUTION_ARN.*reject EXECUTION_ARN --reason'),
+    });
+  });
+
+  test('and an alarm on the check failing for 15 minutes, told to the same topic: a silent check would hide waiting approvals', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: checkFunctionId() } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topic()],
+    });
+  });
+
+  test('the check lists this state machine\'s executions and reads their histories, nothing more (its metric goes through its log)', () => {
+    const statements = roleStatements(template, roleOf('check-waiting-approvals').roleId);
+    const resourcesFor = (action: string) => statements.filter((statement) => actionsOf(statement).includes(action)).flatMap(resourcesOf).map(render);
+    const stateMachineId = logicalId(synthesized.orchestrator.stateMachine);
+    expect(resourcesFor('states:ListExecutions')).toEqual([`<${stateMachineId}>`]);
+    expect(resourcesFor('states:GetExecutionHistory')).toEqual([`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*`]);
+    expect(statements.flatMap(actionsOf).some((action) => action.startsWith('cloudwatch:'))).toBe(false);
   });
 });
 

@@ -9,6 +9,8 @@ import * as path from 'path';
 import { handler as trigger } from '../../functions/trigger/handler';
 import { TASK_HANDLERS } from '../../functions/handlers';
 import { loadScenario, runScenario, type ScenarioRun } from '../../local/sandbox/scenario';
+import type { Sandbox } from '../../local/sandbox/sandbox';
+import { answerApproval } from '../../cli/approval';
 import { MAX_RESULT_ATTEMPTS } from '../../functions/trigger/limits';
 import * as sleeping from '../../functions/trigger/sleep';
 
@@ -22,6 +24,43 @@ describe('pipeline job → trigger → state machine → continuation → job re
   // The trigger's backoff between refused job results takes no real time here.
   beforeEach(() => jest.spyOn(sleeping, 'sleep').mockResolvedValue(undefined));
   afterEach(() => jest.restoreAllMocks());
+
+  it('says, while a replacement waits for approval, what is to be approved; then who approved it', async () => {
+    let sandbox: Sandbox | undefined;
+    const waitingExecution = () => sandbox?.stepFunctions.allExecutions().find((execution) => sandbox?.stepFunctions.taskTokens.isWaiting(execution.executionArn));
+    const shownWaiting = () => (sandbox?.codePipeline.allJobs() ?? []).some((job) => job.success?.executionDetails?.summary?.startsWith('Waiting for approval'));
+    /** Bounded: the test fails (the summary never shown) rather than hang. */
+    const until = async (condition: () => boolean) => {
+      for (let tries = 0; tries < 400 && !condition(); tries++) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const result = await runScenario(loadScenario(path.join(SCENARIOS, 'approve-replacement')), {
+      handlers: TASK_HANDLERS,
+      prepare: (prepared) => void (sandbox = prepared),
+      // CodePipeline re-invokes about once a minute: once while the execution waits for its answer, then after it.
+      trigger: async (event) => {
+        if (event['CodePipeline.job'].data.continuationToken) await until(shownWaiting() ? () => waitingExecution() === undefined : () => waitingExecution() !== undefined);
+        return trigger(event);
+      },
+      // A person answers once the pipeline has shown what waits for them.
+      answerApproval: async (executionArn, answer) => {
+        await until(shownWaiting);
+        return answerApproval(executionArn, answer);
+      },
+    });
+
+    const pipeline = result.pipeline!;
+    expect(pipeline.status).toBe('Succeeded');
+    const summaries = pipeline.jobs.map((job) => job.success?.executionDetails?.summary ?? '');
+    expect(summaries).toContainEqual(
+      expect.stringMatching(/^Waiting for approval: 1 replacement \(execution codepipeline-[\w-]+\): answer with deploy-orchestrator approve or reject arn:aws:states:[^ ]+\. The execution in the Step Functions console: https:\/\//),
+    );
+    expect(pipeline.final.success?.executionDetails?.summary).toMatch(/Approved by arn:aws:sts::\S+: the old table is empty; the rename is planned\./);
+    expect(pipeline.final.success?.outputVariables).toMatchObject({
+      Strategy: 'IN_PLACE',
+      ApprovedBy: expect.stringContaining('arn:aws:sts::'),
+      ApprovalReason: 'the old table is empty; the rename is planned',
+    });
+  });
 
   it('succeeds a job whose deployment creates the stack, with output variables on the final result only', async () => {
     // Act

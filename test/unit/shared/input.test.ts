@@ -148,8 +148,10 @@ describe('parseDeploymentInput: onUnsafe new-stack', () => {
     expect(problemWith(input({ onUnsafe: 'blue-green' }))).toContain('onUnsafe: must be "fail", "approve" or "new-stack"');
   });
 
-  it('refuses maxStacks without new-stack: it would silently do nothing', () => {
+  it('refuses maxStacks without new-stack, and approvalTimeoutSeconds without approve: each would silently do nothing', () => {
     expect(problemWith(input({ maxStacks: 3 }))).toMatch(/maxStacks counts the generations of onUnsafe "new-stack".*remove maxStacks, or set "onUnsafe": "new-stack"/);
+    expect(problemWith(input({ onUnsafe: 'new-stack', approvalTimeoutSeconds: 600 }))).toMatch(/approvalTimeoutSeconds is how long .* with onUnsafe "approve".*remove approvalTimeoutSeconds, or set "onUnsafe": "approve"/);
+    expect(parseDeploymentInput(input({ onUnsafe: 'approve', approvalTimeoutSeconds: 600 })).approvalTimeoutSeconds).toBe(600);
   });
 
   it('leaves room in the stack name for a generation suffix', () => {

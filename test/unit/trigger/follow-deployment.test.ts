@@ -2,13 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type GetExecutionHistoryCommandInput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { handler } from '../../../functions/trigger/handler';
 import { actionBinding } from '../../../functions/trigger/continuation-token';
 import { readJob } from '../../../functions/trigger/job-event';
-import { DEADLINE_GRACE_MS, STATUS_UNREADABLE_LIMIT_MS } from '../../../functions/trigger/limits';
+import { DEADLINE_GRACE_MS, MAX_APPROVAL_HISTORY_EVENTS, STATUS_UNREADABLE_LIMIT_MS } from '../../../functions/trigger/limits';
 import { STACK_OPERATIONS, findingsFrom } from '../../../functions/trigger/stopped-execution';
 import { changeSetNameFor } from '../../../functions/shared/names';
+import { inspectChangeSet } from '../../../functions/shared/inspection';
+import type { Inspection } from '../../../functions/shared/state';
+import { changeSetPage, changeSetState, deployment as unitDeployment, offendingChange, publishedChangeSet, unsafeInspection } from '../helpers';
 import { DEVGUIDE_JOB_ID, STATE_MACHINE_ARN, awsError, captureOutput, describedExecution, executionArnOf, historyInState, inputDocument, jobEvent, readFixture } from './helpers';
 
 const sfn = mockClient(SFNClient);
@@ -300,5 +304,150 @@ describe('the stack operations table', () => {
     };
     const first = definition.States[operation].Next!;
     expect(waitsFrom(definition.States, first)).toEqual([...STACK_OPERATIONS[operation].loop].sort());
+  });
+});
+
+describe('an execution waiting for approval (onUnsafe: approve)', () => {
+  const cfn = mockClient(CloudFormationClient);
+  const CONSOLE_URL = `https://us-west-2.console.aws.amazon.com/states/home?region=us-west-2#/v2/executions/details/${EXECUTION_ARN}`;
+
+  /**
+   * What Inspect Change Set Changes makes of published change sets: the real inspection, over the
+   * Conditional replacement and removal of two Secrets Manager secrets (data-bearing, so both are
+   * blocked; the added secret is not), and the replaced EC2 instance of the AWS docs' sample.
+   */
+  async function realInspection(): Promise<Inspection> {
+    cfn.reset();
+    const changes = [...publishedChangeSet('cfn-dcs-real-secrets-conditional-remove-add.json').Changes!, ...publishedChangeSet('cfn-dcs-awsdocs-replacement-true-multiple.json').Changes!];
+    cfn.on(DescribeChangeSetCommand).resolves(changeSetPage('CREATE_COMPLETE', changes));
+    return inspectChangeSet(unitDeployment({ onUnsafe: 'approve' }), changeSetState({ status: 'CREATE_COMPLETE', outcome: 'READY' }));
+  }
+
+  /**
+   * The history, newest first, of an execution waiting in Await Approval: the published lambda:invoke
+   * Task's events (TaskStateEntered with the state's input, TaskScheduled with its parameters,
+   * TaskStarted), renamed and given this deployment's data, as the API returns them (JSON strings, Dates).
+   */
+  function waitingHistory(inspection: Inspection | Record<string, unknown>, before: string[] = ['Safe to Update Infra?', 'Inspect Change Set Changes']): HistoryEvent[] {
+    const published = readFixture<{ events: Array<Record<string, unknown>> }>('sfn', 'sfn-history-task-failed-lambda-invoke.json').events;
+    const [entered, scheduled, started] = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted'].map((type) => structuredClone(published.find((event) => event.type === type)!));
+    const data = { ...inputDocument({ onUnsafe: 'approve' }), deployment: unitDeployment({ onUnsafe: 'approve' }), changeSet: changeSetState({ status: 'CREATE_COMPLETE' }), inspection };
+    entered.stateEnteredEventDetails = { ...(entered.stateEnteredEventDetails as object), name: 'Await Approval', input: JSON.stringify(data) };
+    const payload = { deployment: data.deployment, changeSet: data.changeSet, inspection, taskToken: 'AQCEAAAAKgAAAA-token', executionArn: EXECUTION_ARN };
+    scheduled.taskScheduledEventDetails = { ...(scheduled.taskScheduledEventDetails as object), resource: 'invoke.waitForTaskToken', parameters: JSON.stringify({ FunctionName: 'arn:aws:lambda:us-west-2:123456789012:function:await-approval', Payload: payload }) };
+    started.taskStartedEventDetails = { ...(started.taskStartedEventDetails as object), resource: 'invoke.waitForTaskToken' };
+    const earlier = before.map((name) => ({ type: name.endsWith('?') ? 'ChoiceStateEntered' : 'TaskStateEntered', stateEnteredEventDetails: { name, input: '{}' } }));
+    const oldestFirst = [...[...earlier].reverse(), entered, scheduled, started];
+    const timestamp = new Date(NOW - MINUTE);
+    return oldestFirst.map((event, index) => ({ ...event, id: index + 1, previousEventId: index, timestamp }) as HistoryEvent).reverse();
+  }
+
+  /** GetExecutionHistory as Step Functions answers it: newest first, `maxResults` events, the states' data only when asked for. */
+  function givenHistory(newestFirst: HistoryEvent[]): void {
+    sfn.on(DescribeExecutionCommand).resolves(describedExecution(EXECUTION_ARN, { status: 'RUNNING', input: JSON.stringify(inputDocument({ onUnsafe: 'approve' })) }));
+    sfn.on(GetExecutionHistoryCommand).callsFake((input: GetExecutionHistoryCommandInput) => {
+      const events = input.includeExecutionData === false ? newestFirst.map(withoutData) : newestFirst;
+      return { events: events.slice(0, input.maxResults) };
+    });
+  }
+
+  function withoutData(event: HistoryEvent): HistoryEvent {
+    return JSON.parse(JSON.stringify(event, (key, value: unknown) => (key === 'input' || key === 'parameters' ? undefined : value)), (key, value: unknown) => (key === 'timestamp' ? new Date(value as string) : value)) as HistoryEvent;
+  }
+
+  const fallback = `Waiting for approval of an unsafe change set (execution ${EXECUTION_NAME}): answer with deploy-orchestrator approve or reject ${EXECUTION_ARN}.`;
+
+  it('says what the person is asked to approve, how to answer, and where the execution is', async () => {
+    const inspection = await realInspection();
+    expect(inspection.counts).toEqual({ removals: 1, replacements: 2, blocked: 3 });
+    givenHistory(waitingHistory(inspection));
+
+    await handler(continuing());
+
+    expect(continued().executionDetails).toEqual({
+      summary: `Waiting for approval: 2 replacements, 1 removal (execution ${EXECUTION_NAME}): answer with deploy-orchestrator approve or reject ${EXECUTION_ARN}. The execution in the Step Functions console: ${CONSOLE_URL}`,
+      externalExecutionId: EXECUTION_ARN,
+      percentComplete: 42,
+    });
+  });
+
+  it('reads the states\' data once, and only back to the state\'s entry', async () => {
+    givenHistory(waitingHistory(await realInspection()));
+
+    await handler(continuing());
+
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: EXECUTION_ARN, reverseOrder: true, maxResults: 50, includeExecutionData: false },
+      // Entered, scheduled, started: three events reach the state's input.
+      { executionArn: EXECUTION_ARN, reverseOrder: true, maxResults: 3, includeExecutionData: true },
+    ]);
+  });
+
+  it('never reads the states\' data in any other state', async () => {
+    givenHistory(waitingHistory(await realInspection()).slice(3));
+
+    await handler(continuing());
+
+    expect(continued().executionDetails?.summary).toBe(`Deployment running: in "Safe to Update Infra?" (execution ${EXECUTION_NAME}).`);
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input.includeExecutionData)).toEqual([false]);
+  });
+
+  it('counts only the blocked changes, with the words in the singular or plural', async () => {
+    const inspection = unsafeInspection([
+      offendingChange({ logicalResourceId: 'Table', resourceType: 'AWS::DynamoDB::Table', action: 'Modify', replacement: 'True', rule: 'replacement' }),
+      offendingChange({ logicalResourceId: 'Queue', resourceType: 'AWS::SQS::Queue' }),
+      offendingChange({ logicalResourceId: 'Bucket', resourceType: 'AWS::S3::Bucket' }),
+      offendingChange({ logicalResourceId: 'Macro', resourceType: 'AWS::Lambda::Function', action: 'Dynamic', rule: 'dynamic' }),
+    ]);
+    // The change set's other removals were allowed: they are not what the person is asked about.
+    givenHistory(waitingHistory({ ...inspection, counts: { removals: 5, replacements: 1, blocked: 4 } }));
+
+    await handler(continuing());
+
+    expect(continued().executionDetails?.summary).toMatch(/^Waiting for approval: 1 replacement, 2 removals, 1 other change \(execution /);
+  });
+
+  it('says how many changes are blocked when the inspection lists only the first of them', async () => {
+    const listed = Array.from({ length: 200 }, (_, index) => offendingChange({ logicalResourceId: `Queue${index}`, ...(index < 150 ? { action: 'Modify', replacement: 'Conditional' } : {}) }));
+    givenHistory(waitingHistory({ ...unsafeInspection(listed), offendingCount: 250 }));
+
+    await handler(continuing());
+
+    expect(continued().executionDetails?.summary).toMatch(/^Waiting for approval: 250 blocked changes \(the first 200: 150 replacements, 50 removals\) \(execution /);
+  });
+
+  it.each([
+    ['the read with data is refused', () => sfn.on(GetExecutionHistoryCommand, { includeExecutionData: true }).rejects(awsError('ThrottlingException', 'Rate exceeded', { retryable: true }))],
+    ['the state\'s input holds no inspection', () => givenHistory(waitingHistory({ summary: 'not an inspection', offending: 'none' }))],
+  ])('falls back to the plain summary, and keeps following, when %s', async (_what, arrange) => {
+    givenHistory(waitingHistory(await realInspection()));
+    arrange();
+
+    await handler(continuing());
+
+    expect(continued().executionDetails).toMatchObject({ summary: fallback, percentComplete: 42 });
+    expect(continued().token).toMatchObject({ executionArn: EXECUTION_ARN });
+  });
+
+  it('falls back when the answer came between the two reads', async () => {
+    const waiting = waitingHistory(await realInspection());
+    const answered = [{ id: 99, previousEventId: 98, timestamp: new Date(NOW), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Execute Change Set', input: '{}' } } as HistoryEvent, ...waiting];
+    givenHistory(waiting);
+    sfn.on(GetExecutionHistoryCommand, { includeExecutionData: true }).callsFake((input: GetExecutionHistoryCommandInput) => ({ events: answered.slice(0, input.maxResults) }));
+
+    await handler(continuing());
+
+    expect(continued().executionDetails?.summary).toBe(fallback);
+  });
+
+  it(`does not read the data when the state was entered more than ${MAX_APPROVAL_HISTORY_EVENTS} events back (its Lambda retried)`, async () => {
+    const waiting = waitingHistory(await realInspection());
+    const retries = Array.from({ length: MAX_APPROVAL_HISTORY_EVENTS }, (_, index) => ({ id: 100 + index, previousEventId: 99 + index, timestamp: new Date(NOW), type: 'TaskStarted' }) as HistoryEvent);
+    givenHistory([...retries, ...waiting]);
+
+    await handler(continuing());
+
+    expect(continued().executionDetails?.summary).toBe(fallback);
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(1);
   });
 });

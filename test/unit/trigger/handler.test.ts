@@ -164,7 +164,7 @@ describe('first invocation', () => {
 
     const result = successInput();
     expect(result.continuationToken).toBeUndefined();
-    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES' });
+    expect(result.outputVariables).toEqual({ StackName: 'prod-my-app', Decision: 'NO_CHANGES', DeployedStackName: 'prod-my-app', PreviousStackName: 'prod-my-app', Strategy: 'IN_PLACE' });
   });
 
   it('refuses an execution of its name with another input: not this job\'s deployment, neither followed nor reported', async () => {
@@ -432,6 +432,9 @@ describe('re-invocation with the continuation token', () => {
       StackId: executionOutput.result.stackId,
       ChangeSetName: 'deploy-codepipeline-x',
       Decision: 'UPDATED',
+      DeployedStackName: 'prod-my-app',
+      PreviousStackName: 'prod-my-app',
+      Strategy: 'IN_PLACE',
       ApiUrl: 'https://abc.execute-api.us-west-2.amazonaws.com/prod',
       TableName: 'prod-my-app-Table-1ABC',
     });

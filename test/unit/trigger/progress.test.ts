@@ -1,5 +1,5 @@
 import { loadDefinition } from '../../../statemachine/definition';
-import { PERCENT_COMPLETE_BY_STATE, latestEnteredState, percentCompleteFor } from '../../../functions/trigger/progress';
+import { PERCENT_COMPLETE_BY_STATE, latestEntered, latestEnteredState, percentCompleteFor } from '../../../functions/trigger/progress';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { historyInState, readFixture } from './helpers';
 
@@ -53,5 +53,12 @@ describe('latestEnteredState', () => {
 
   it('finds nothing in a page without a state entered', () => {
     expect(latestEnteredState([{ id: 1, type: 'ExecutionStarted', timestamp: new Date() }])).toBeUndefined();
+  });
+
+  it('says how many of the newest events reach the state\'s entry, for a read of its data', () => {
+    // The published Lambda task failed: ExecutionFailed, LambdaFunctionFailed, ...Started, ...Scheduled, then TaskStateEntered.
+    const { events } = readFixture<{ events: HistoryEvent[] }>('sfn', 'sfn-history-lambda-function-failed.json');
+    expect(latestEntered([...events].reverse())).toEqual({ name: 'Start', eventsSinceEntered: 5 });
+    expect(latestEntered(historyInState('Await Approval'))).toEqual({ name: 'Await Approval', eventsSinceEntered: 3 });
   });
 });
