@@ -72,7 +72,8 @@ const ANSWER_REASON = 'reviewed in the fault-injection suite';
 export function approvalPlan(random: SeededRandom, unsafe: boolean): { approval?: ApprovalPlan } {
   const chosen = random.next() < APPROVAL_SHARE;
   const answerDraw = random.next();
-  const answer: ApprovalAnswer = answerDraw < 0.5 ? 'approve' : answerDraw < 0.85 ? 'reject' : 'timeout';
+  // Few timeouts: each waits a real second (TIMEOUT_RUN_WAIT_SECONDS), and the suite's time should stay what it was.
+  const answer: ApprovalAnswer = answerDraw < 0.55 ? 'approve' : answerDraw < 0.92 ? 'reject' : 'timeout';
   const staleDraw = random.next();
   const stale: Staleness | undefined = staleDraw < 0.1 ? 'deleted' : staleDraw < 0.2 ? 'superseded' : staleDraw < 0.3 ? 'obsolete' : undefined;
   const answerFaults = random.next() < 0.4;
