@@ -48,8 +48,9 @@ export async function answerApproval(executionArn: string, answer: ApprovalAnswe
   if (!waiting) throw new UsageError(`The execution ${executionArn} is not waiting for an approval (no Await Approval step is open).`);
   const approver = await sts
     .send(new GetCallerIdentityCommand({}))
-    .then((identity) => identity.Arn ?? 'unknown principal')
-    .catch(() => process.env.USER ?? 'unknown principal');
+    .then((identity) => identity.Arn ?? 'an unnamed principal (GetCallerIdentity gave no ARN)')
+    // Said as unverified, never passed off as an ARN: CloudTrail's SendTask* record names the caller for sure.
+    .catch((error: unknown) => `unverified local user ${process.env.USER ?? '(unknown)'} (GetCallerIdentity failed: ${errorName(error)})`);
   try {
     if (answer.approve) {
       const output = approvalOutput(approver, waiting.changeSetId, answer.reason);

@@ -63,6 +63,15 @@ describe('answerApproval', () => {
     expect(sfn.commandCalls(SendTaskFailureCommand)[0].args[0].input).toMatchObject({ taskToken: TOKEN, error: 'ApprovalRejected', cause: expect.stringContaining(`${APPROVER}: loses data`) });
   });
 
+  it('an approver whose identity cannot be read is named as unverified, not passed off as an ARN', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired', 400));
+
+    const answered = await answerApproval(EXECUTION, { approve: true });
+
+    expect(answered.approver).toMatch(/^unverified local user \S+ \(GetCallerIdentity failed: ExpiredToken\)$/);
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output ?? '{}').approver).toBe(answered.approver);
+  });
+
   it('an unauthorised caller is told to attach the approver policy, and nothing is answered', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(awsError('AccessDeniedException', `User: ${APPROVER} is not authorized to perform: states:SendTaskSuccess`, 400));
 
