@@ -48,6 +48,8 @@ export const PERCENT_COMPLETE_BY_STATE: Readonly<Record<string, number>> = {
   'Await Update Event?': 60,
   // Event mode's wait, for a create or an update.
   'Await Stack Event': 60,
+  // Event mode's wait failed: the stack is polled instead.
+  'Poll Stack Instead?': 60,
   'Wait Stack Update': 60,
   'Get Stack Update Status': 60,
   'Stack Updated?': 60,

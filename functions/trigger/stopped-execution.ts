@@ -15,15 +15,26 @@ import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGES } from './limits';
  * or by polling: wait, read the status, decide). Leaving them means a read saw the operation
  * finish. A unit test keeps this table equal to the waits of `statemachine/deploy.asl.json`.
  */
+/**
+ * The states that wait for a create or an update: event mode's wait is one state for both, and
+ * when it fails it falls back to either polling loop, so both operations share them.
+ */
+const CREATE_OR_UPDATE_WAITS = [
+  'Await Creation Event?',
+  'Await Update Event?',
+  'Await Stack Event',
+  'Poll Stack Instead?',
+  'Wait Stack Creation',
+  'Get Stack Creation Status',
+  'Stack Created?',
+  'Wait Stack Update',
+  'Get Stack Update Status',
+  'Stack Updated?',
+] as const;
+
 export const STACK_OPERATIONS: Readonly<Record<string, { loop: readonly string[]; what: string }>> = {
-  'Create Stack': {
-    loop: ['Await Creation Event?', 'Await Stack Event', 'Wait Stack Creation', 'Get Stack Creation Status', 'Stack Created?'],
-    what: 'creation',
-  },
-  'Execute Change Set': {
-    loop: ['Await Update Event?', 'Await Stack Event', 'Wait Stack Update', 'Get Stack Update Status', 'Stack Updated?'],
-    what: 'update',
-  },
+  'Create Stack': { loop: CREATE_OR_UPDATE_WAITS, what: 'creation' },
+  'Execute Change Set': { loop: CREATE_OR_UPDATE_WAITS, what: 'update' },
   'Delete Failed Stack': { loop: ['Wait Failed Stack Deletion', 'Get Failed Stack Deletion Status', 'Failed Stack Deleted?'], what: 'deletion' },
 };
 

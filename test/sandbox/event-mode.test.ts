@@ -186,6 +186,28 @@ describe('event mode: the deployment waits for the stack\'s status change event'
     expect(run.sandbox.calls.find({ operation: 'SendTaskSuccess' })).toHaveLength(1);
   }, 20_000);
 
+  it('a wait that keeps failing for its own reasons (its table throttled past every retry) falls back to polling, and the outcome is still learned', async () => {
+    const run = await deploy('safe-update', {
+      prepare: (sandbox) => sandbox.injectFault({ service: 'DynamoDB', operation: 'PutItem', kind: 'throttle', probability: 1 }),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output?.result).toMatchObject({ decision: 'UPDATED', status: 'UPDATE_COMPLETE', done: true });
+    expect(run.states).toEqual(expect.arrayContaining(['Await Stack Event', 'Poll Stack Instead?', 'Get Stack Update Status']));
+    expect(run.states).not.toContain('Stack Outcome Unknown');
+    expect(run.sandbox.calls.find({ operation: 'SendTaskSuccess' })).toEqual([]);
+  }, 20_000);
+
+  it('a create whose wait fails the same way is polled by the creation loop', async () => {
+    const run = await deploy('create-new-stack', {
+      prepare: (sandbox) => sandbox.injectFault({ service: 'DynamoDB', operation: 'PutItem', kind: 'throttle', probability: 1 }),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output?.result).toMatchObject({ decision: 'CREATED', status: 'CREATE_COMPLETE' });
+    expect(run.states).toEqual(expect.arrayContaining(['Poll Stack Instead?', 'Get Stack Creation Status']));
+  }, 20_000);
+
   it('"waitMode": "poll" polls even where events are available; the wait table is not touched', async () => {
     const run = await deploy('safe-update', { input: { waitMode: 'poll' } });
 
