@@ -18,6 +18,7 @@ import { SeededRandom } from '../../local/sandbox/random';
 import { DOCUMENTS_BUCKET, DOCUMENT_KEY, STATE_MACHINE_NAME, buildScenarioSandbox, loadScenario, scenarioInput, type Scenario } from '../../local/sandbox/scenario';
 import { enableEventMode } from '../../local/event-mode';
 import { loadDefinitionText } from '../../statemachine/definition';
+import { newStackPlan, newStackViolations } from './new-stack';
 import { APPROVAL_TIMEOUT_SECONDS, approvalDefinition, approvalFaultRules, approvalPlan, approvalViolations, approveAsPlanned, deploymentExecutes, type ApprovalPlan, type ApprovalRecord, type ApproverContext } from './approvals';
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'examples', 'scenarios');
@@ -74,6 +75,8 @@ export interface RunPlan {
   target?: { stsFaults: boolean };
   /** An unsafe change's input says `"onUnsafe": "approve"`, and a person answers (or does not) as planned. */
   approval?: ApprovalPlan;
+  /** An unsafe change's input says `"onUnsafe": "new-stack"`: it is deployed beside the live stack. */
+  newStack?: true;
 }
 
 export interface DeploymentOutcome {
@@ -107,7 +110,7 @@ export function planRun(masterSeed: number, index: number): RunPlan {
     ...(faultKind.startsWith('lambda') ? {} : { service: pick(SERVICES) }),
     probability: faultKind === 'throttle' ? 0.2 : faultKind.startsWith('lambda') ? 0.05 : 0.08,
   }));
-  return {
+  const plan: RunPlan = {
     seed,
     kind,
     shape: shape === 'concurrent' && !KINDS[kind].target ? 'pipeline' : shape,
@@ -120,6 +123,12 @@ export function planRun(masterSeed: number, index: number): RunPlan {
     ...targetPlan(random),
     ...approvalPlan(random, !!KINDS[kind].unsafe),
   };
+  return withNewStack(plan, random);
+}
+
+/** The plan with its new-stack draw, taken after every other so that the plans drawn before it stay as they were. */
+function withNewStack(plan: RunPlan, random: SeededRandom): RunPlan {
+  return { ...plan, ...newStackPlan(random, !!KINDS[plan.kind].unsafe && !plan.approval) };
 }
 
 function targetPlan(random: SeededRandom): Pick<RunPlan, 'target'> {
@@ -248,6 +257,7 @@ export async function runPlanned(plan: RunPlan, logs: string[], replaced: Record
     ...scenarioInput(scenario),
     onBusy: plan.onBusy,
     ...(plan.approval ? { onUnsafe: 'approve', approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS } : {}),
+    ...(plan.newStack ? { onUnsafe: 'new-stack' } : {}),
   };
   sandbox.s3.createBucket(DOCUMENTS_BUCKET);
   const { revisionS3Bucket: _bucket, revisionS3Key: _key, ...document } = input;
@@ -272,6 +282,7 @@ export async function runPlanned(plan: RunPlan, logs: string[], replaced: Record
       sandbox.injectFault({ service: 'DynamoDB', operation: '*', kind: 'error', when: 'after', probability: 0.05, error: { name: 'ServiceUnavailable', message: 'Service unavailable', httpStatusCode: 503 } });
     }
   }
+  const liveStatusBefore = sandbox.cloudFormationIn(plan.target ? TARGET_ACCOUNT : undefined).stack(STACK_NAME)?.status;
   let outcomes: DeploymentOutcome[];
   try {
     const runs: Array<Promise<DeploymentOutcome>> = [];
@@ -293,6 +304,7 @@ export async function runPlanned(plan: RunPlan, logs: string[], replaced: Record
     }
   }
   const violations = checkInvariants(plan, kind, sandbox, outcomes, logs.slice(logStart));
+  if (plan.newStack) violations.push(...newStackViolations(sandbox.cloudFormationIn(plan.target ? TARGET_ACCOUNT : undefined), STACK_NAME, liveStatusBefore, outcomes));
   if (plan.approval && approval) {
     const entered = (state: string) => outcomes.some((outcome) => outcome.executionArns.some((arn) => enteredState(sandbox, arn, state)));
     violations.push(...approvalViolations(plan.approval, approval, sandbox, approver, outcomes, { timedOut: entered('Approval Timed Out'), failedUnsafe: entered('Delete Change Set') }));
@@ -380,7 +392,8 @@ function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: 
   // With onUnsafe approve, the approval runs' own invariants say when an unsafe change set may be executed.
   if (kind.unsafe && !plan.approval && executeAttempts.length) violations.push('unsafe-executed: ExecuteChangeSet was called on an unsafe change set');
   for (const outcome of outcomes) {
-    if (kind.mustFail && !plan.approval && outcome.succeeded) violations.push(`wrong-verdict: a ${plan.kind} deployment was reported as succeeded`);
+    // With onUnsafe new-stack, an unsafe change succeeds beside the live stack: new-stack.ts says when that is true.
+    if (kind.mustFail && !plan.approval && !plan.newStack && outcome.succeeded) violations.push(`wrong-verdict: a ${plan.kind} deployment was reported as succeeded`);
     if (!outcome.succeeded && (!outcome.cause || !outcome.cause.trim() || /^[A-Za-z.]+$/.test(outcome.cause.trim()))) {
       violations.push(`unnamed-cause: a ${outcome.via} deployment failed (${outcome.status}) without saying why`);
     }
@@ -402,8 +415,11 @@ function checkInvariants(plan: RunPlan, kind: Kind, sandbox: Sandbox, outcomes: 
     const executed = new Set(executeAttempts.filter((call) => !call.error || call.error.name === 'ServiceUnavailable').map((call) => String(call.input.ChangeSetName))).size;
     if (plan.onBusy === 'fail' && executed > 1) violations.push(`overlap: ${executed} deployments that should have refused each other executed change sets on one stack`);
   }
+  // Every stack's: a new-stack run's deployment may have made change sets on its new generation too.
   const leftOver = cloudFormation
-    .changeSetsOf(stackName)
+    .allStacks()
+    .filter((stack) => stack.status !== 'DELETE_COMPLETE')
+    .flatMap((stack) => cloudFormation.changeSetsOf(stack.stackName))
     // OBSOLETE: the stack changed under it (an approval run's stale change set); still left behind.
     .filter((changeSet) => ['AVAILABLE', 'UNAVAILABLE', 'OBSOLETE'].includes(changeSet.executionStatus));
   if (leftOver.length) violations.push(`orphan: ${leftOver.length} change set(s) left behind: ${leftOver.map((changeSet) => `${changeSet.changeSetName} (${changeSet.status})`).join(', ')}`);

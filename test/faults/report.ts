@@ -15,7 +15,9 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
   const faults = new Map<string, number>();
   for (const result of results) for (const [kind, n] of Object.entries(result.faultsInjected)) faults.set(kind, (faults.get(kind) ?? 0) + n);
   const outcomes = count(results, (result) =>
-    result.outcomes.map((outcome) => `${result.plan.kind}${result.plan.approval ? ` (${result.plan.approval.answer})` : ''} → ${outcome.succeeded ? 'succeeded' : outcome.error ?? outcome.status}`),
+    result.outcomes.map(
+      (outcome) => `${result.plan.kind}${result.plan.approval ? ` (${result.plan.approval.answer})` : result.plan.newStack ? ' (new-stack)' : ''} → ${outcome.succeeded ? 'succeeded' : outcome.error ?? outcome.status}`,
+    ),
   );
   const violations = count(results, (result) => result.violations.map((violation) => violation.split(':')[0]));
   return [
@@ -36,7 +38,7 @@ export function summaryTable(results: RunResult[], masterSeed: number): string {
         results.filter((result) => result.plan.kind === 'unsafe-update' || result.plan.kind === 'replacement'),
         (result) => {
           const approval = result.plan.approval;
-          if (!approval) return ['fail'];
+          if (!approval) return [result.plan.newStack ? 'new-stack' : 'fail'];
           const faults = [approval.late ? 'approved late' : '', approval.answerFaults ? 'answer faults' : '', approval.executeFault ? `execute ${approval.executeFault}` : ''].filter(Boolean);
           return [`approve: ${approval.answer}${approval.stale ? `, ${approval.stale} first` : ''}${faults.length ? `, ${faults.join(', ')}` : ''}`];
         },
