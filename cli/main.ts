@@ -9,11 +9,12 @@ import { planCommand } from './commands/plan';
 export const HELP = `deploy-orchestrator: deploy CloudFormation stacks safely through the deploy state machine.
 
 Usage:
-  deploy-orchestrator simulate [SCENARIO...] [--all] [--list] [--json] [--quiet]
+  deploy-orchestrator simulate [SCENARIO...] [--all] [--list] [--json] [--quiet] [--approve | --reject] [--reason TEXT]
                                                          whole pipeline deployments on this machine, offline, against the
                                                          sandbox (npm start); a SCENARIO is a folder with a scenario.yaml
                                                          or a name in examples/scenarios; exits 1 if one ends otherwise
-                                                         than its scenario expects
+                                                         than its scenario expects; --approve / --reject answer a
+                                                         scenario's approval request in place of its own answer
   deploy-orchestrator run --input FILE [--local [--max-wait SECONDS] [--role-arn ARN [--external-id ID]] [--region R]
                           [--approve | --reject] [--reason TEXT]] [--state-machine ARN | --stack NAME] [--json] [--quiet]
                                                          a manual deployment: --local runs the state machine in-process

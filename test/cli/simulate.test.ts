@@ -103,6 +103,18 @@ describe('simulate (npm start)', () => {
     expect(throttled?.summary.outcome).toBe('UPDATED');
   });
 
+  it('--reject answers a scenario\'s approval request in place of its own answer, and says its expectations were not checked', () => {
+    const rejected = runCli(['simulate', 'approve-replacement', '--reject', '--reason', 'not this week', '--json']);
+    const [run] = JSON.parse(rejected.stdout) as SimulateResult[];
+
+    expect(rejected.code).toBe(0);
+    expect(run.summary).toMatchObject({ outcome: 'FAILED', error: 'ApprovalRejected' });
+    expect(run.summary.reason).toMatch(/^Rejected by .*: not this week/);
+    expect(run.unmet).toEqual([]);
+    expect(runCli(['simulate', 'approve-replacement', '--reject', '--quiet']).stdout).toContain("Answered with --reject instead of the scenario's own answer: its expectations were not checked.");
+    expect(runCli(['simulate', 'approve-replacement', '--approve', '--reject']).stderr).toMatch(/^Error: simulate: give --approve or --reject, not both\.$/m);
+  });
+
   it('lists the scenarios that ship in examples/scenarios', () => {
     const result = runCli(['simulate', '--list']);
 
