@@ -7,7 +7,7 @@ import { logger } from '../shared/logger';
 import { generationSuffix } from '../shared/names';
 import type { ChangeSetState, Deployment, Inspection, StackCheck } from '../shared/state';
 import { withDeploymentTarget } from '../shared/target';
-import { loadTemplate } from '../shared/template-source';
+import { loadValidatedTemplate } from '../shared/template-source';
 import { liveNamesOf } from './live-names';
 
 export interface PlanNewStackEvent {
@@ -47,10 +47,7 @@ export const handler = withDeploymentTarget(async ({ deployment, stack, changeSe
     );
   }
 
-  const loaded = await loadTemplate(deployment);
-  if (loaded.summary.sha256 !== deployment.template.sha256) {
-    throw new InvalidInputError(`The template "${deployment.templatePath}" changed after it was validated. Artifacts must not be overwritten while a deployment runs; start the deployment again.`);
-  }
+  const loaded = await loadValidatedTemplate(deployment);
   const fixed = fixedNames(loaded.template, deployment.parameters);
   const collisions = fixed.length ? nameCollisions(fixed, await liveNamesOf(previousStackName)) : [];
   if (collisions.length) {

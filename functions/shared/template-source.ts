@@ -80,6 +80,18 @@ export interface StackInputs {
  * the same template configuration file, which must be the one Prepare Deployment validated.
  */
 export async function stackInputs(deployment: Deployment): Promise<StackInputs> {
+  const loaded = await loadValidatedTemplate(deployment);
+  const real = new Map((loaded.configuration?.parameters ?? []).map((parameter) => [parameter.ParameterKey, parameter.ParameterValue]));
+  const parameters = deployment.parameters.map((parameter) =>
+    parameter.ParameterValue === MASKED_VALUE && real.has(parameter.ParameterKey) ? { ...parameter, ParameterValue: real.get(parameter.ParameterKey) as string } : parameter,
+  );
+  const template: TemplateArgument =
+    loaded.summary.bytes <= MAX_TEMPLATE_BODY_BYTES ? { TemplateBody: loaded.text } : { TemplateURL: await stageTemplate(deployment, loaded.text) };
+  return { template, parameters };
+}
+
+/** The template and its configuration read again from the artifact, refused unless they are the ones Prepare Deployment validated. */
+export async function loadValidatedTemplate(deployment: Deployment): Promise<LoadedTemplate> {
   const loaded = await loadTemplate(deployment);
   const where = describeArtifact(deployment.artifact);
   if (loaded.summary.sha256 !== deployment.template.sha256) {
@@ -92,13 +104,7 @@ export async function stackInputs(deployment: Deployment): Promise<StackInputs> 
       `The template configuration "${deployment.templateConfigurationPath}" in ${where} changed after it was validated. Artifacts must not be overwritten while a deployment runs; start the deployment again.`,
     );
   }
-  const real = new Map((loaded.configuration?.parameters ?? []).map((parameter) => [parameter.ParameterKey, parameter.ParameterValue]));
-  const parameters = deployment.parameters.map((parameter) =>
-    parameter.ParameterValue === MASKED_VALUE && real.has(parameter.ParameterKey) ? { ...parameter, ParameterValue: real.get(parameter.ParameterKey) as string } : parameter,
-  );
-  const template: TemplateArgument =
-    loaded.summary.bytes <= MAX_TEMPLATE_BODY_BYTES ? { TemplateBody: loaded.text } : { TemplateURL: await stageTemplate(deployment, loaded.text) };
-  return { template, parameters };
+  return loaded;
 }
 
 /** How the value of a NoEcho parameter shows everywhere but in the call to CloudFormation. */
