@@ -230,23 +230,16 @@ export class CloudFormationSandbox {
       route('DescribeStackEvents', DescribeStackEventsCommand, (input) => {
         const name = input.StackName ?? '';
         const stack = this.stack(name) ?? raise(stackWithIdDoesNotExist(name));
-        const start = decodeToken(input.NextToken) ?? raise(validationError('Invalid NextToken'));
-        const size = this.options.stackEventsPageSize;
-        const page = stack.events.slice(start, start + size);
-        return {
-          StackEvents: page.map((event) => ({ ...event })),
-          ...(start + size < stack.events.length ? { NextToken: encodeToken(start + size) } : {}),
-        };
+        const { items, next } = pageOf(stack.events, input.NextToken, this.options.stackEventsPageSize);
+        return { StackEvents: items.map((event) => ({ ...event })), ...next };
       }),
       route('ListStacks', ListStacksCommand, (input) => {
-        const start = decodeToken(input.NextToken) ?? raise(validationError('Invalid NextToken'));
-        const size = this.options.listPageSize;
         const filter = input.StackStatusFilter?.length ? new Set<string>(input.StackStatusFilter) : undefined;
         const stacks = [...this.stacksById.values()];
         stacks.forEach((stack) => this.advance(stack));
-        const matching = stacks.filter((stack) => !filter || filter.has(stack.status));
+        const { items, next } = pageOf(stacks.filter((stack) => !filter || filter.has(stack.status)), input.NextToken, this.options.listPageSize);
         return {
-          StackSummaries: matching.slice(start, start + size).map((stack) => ({
+          StackSummaries: items.map((stack) => ({
             StackId: stack.stackId,
             StackName: stack.stackName,
             CreationTime: stack.creationTime,
@@ -254,24 +247,22 @@ export class CloudFormationSandbox {
             ...(stack.lastUpdatedTime ? { LastUpdatedTime: stack.lastUpdatedTime } : {}),
             ...(stack.deletionTime ? { DeletionTime: stack.deletionTime } : {}),
           })),
-          ...(start + size < matching.length ? { NextToken: encodeToken(start + size) } : {}),
+          ...next,
         };
       }),
       route('ListStackResources', ListStackResourcesCommand, (input) => {
         const name = input.StackName ?? '';
         const stack = this.stack(name) ?? raise(stackWithIdDoesNotExist(name));
-        const start = decodeToken(input.NextToken) ?? raise(validationError('Invalid NextToken'));
-        const size = this.options.listPageSize;
-        const resources = [...stack.resources.values()];
+        const { items, next } = pageOf([...stack.resources.values()], input.NextToken, this.options.listPageSize);
         return {
-          StackResourceSummaries: resources.slice(start, start + size).map((resource) => ({
+          StackResourceSummaries: items.map((resource) => ({
             LogicalResourceId: resource.logicalId,
             PhysicalResourceId: resource.physicalId,
             ResourceType: resource.type,
             ResourceStatus: resource.status as ResourceStatus,
             LastUpdatedTimestamp: stack.lastUpdatedTime ?? stack.creationTime,
           })),
-          ...(start + size < resources.length ? { NextToken: encodeToken(start + size) } : {}),
+          ...next,
         };
       }),
       route('CreateStack', CreateStackCommand, (input) => this.createStack(input)),
@@ -648,4 +639,10 @@ export class CloudFormationSandbox {
       startUpdate(stack, this.operationDeps, changeSet, token);
     }
   }
+}
+
+/** One page of a list, as the paginated CloudFormation APIs answer: the items and, when more follow, a `NextToken`. */
+function pageOf<T>(all: T[], nextToken: string | undefined, size: number): { items: T[]; next: { NextToken?: string } } {
+  const start = decodeToken(nextToken) ?? raise(validationError('Invalid NextToken'));
+  return { items: all.slice(start, start + size), next: start + size < all.length ? { NextToken: encodeToken(start + size) } : {} };
 }
