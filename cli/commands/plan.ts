@@ -125,7 +125,7 @@ export async function planCommand(args: string[], out: (line: string) => void): 
     policy,
   );
   if (validated && report.outcome === 'blocked') {
-    const note = whatAnUnsafeChangeDoes(validated, deployedTemplate, proposed.template, { ...proposedGiven });
+    const note = whatAnUnsafeChangeDoes(validated, deployedTemplate, proposed.template, proposedGiven);
     if (note) report.notes.push(note);
   }
   out(values.json ? JSON.stringify(report, null, 2) : formatPlan(report));

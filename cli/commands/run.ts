@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { AWAIT_APPROVAL_STATE } from '../../functions/shared/approval-wait';
 import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { inspectionFromHistory, statesEntered } from '../execution-history';
@@ -51,7 +52,7 @@ function capWaits(handlers: Record<string, TaskHandler>, maxWaitSeconds: number 
 function localApprover(decision: ApprovalAnswer | undefined, err: (line: string) => void): TaskTokens {
   const tokens = new TaskTokens();
   tokens.onScheduled(({ state, token, payload }) => {
-    if (state !== 'Await Approval') return;
+    if (state !== AWAIT_APPROVAL_STATE) return;
     const { changeSet, deployment } = payload as { changeSet: { id: string; name: string }; deployment: { stackName: string } };
     const approver = `${process.env.USER ?? 'local user'} (run --local)`;
     void (async () => {

@@ -37,14 +37,14 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether a stack name is of the lineage: the lineage's own name, or it with a generation suffix. */
-export function isGenerationOf(lineage: string, stackName: string): boolean {
-  const hex = GENERATION_SUFFIX_LENGTH - 1;
-  return new RegExp(`^${escapeRegExp(lineage)}(-[0-9a-f]{${hex}})?$`).test(stackName);
+/** The names of a lineage's stacks: the lineage's own name, or it with a generation suffix (group 1). */
+export function generationPattern(lineage: string): RegExp {
+  return new RegExp(`^${escapeRegExp(lineage)}(-[0-9a-f]{${GENERATION_SUFFIX_LENGTH - 1}})?$`);
 }
 
 /** The existing stacks of a lineage, oldest first. */
 export async function listGenerations(lineage: string): Promise<Generation[]> {
+  const ofLineage = generationPattern(lineage);
   const found: Generation[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
@@ -55,7 +55,7 @@ export async function listGenerations(lineage: string): Promise<Generation[]> {
       throw toDeploymentError(error, `CloudFormation ListStacks (the generations of ${lineage})`);
     }
     for (const summary of response.StackSummaries ?? []) {
-      if (!summary.StackName || !summary.StackId || summary.StackStatus === 'DELETE_COMPLETE' || !isGenerationOf(lineage, summary.StackName)) continue;
+      if (!summary.StackName || !summary.StackId || summary.StackStatus === 'DELETE_COMPLETE' || !ofLineage.test(summary.StackName)) continue;
       found.push({
         stackName: summary.StackName,
         stackId: summary.StackId,

@@ -8,6 +8,7 @@
  * - a new generation that reached CREATE_COMPLETE is not reported as a plain failure (an outcome
  *   that could not be learned may be reported as such).
  */
+import { generationPattern } from '../../functions/shared/generations';
 import type { SeededRandom } from '../../local/sandbox/random';
 import type { CloudFormationSandbox } from '../../local/sandbox/cloudformation/service';
 
@@ -31,9 +32,10 @@ export function newStackViolations(cloudFormation: CloudFormationSandbox, liveSt
   const violations: string[] = [];
   const live = cloudFormation.stack(liveStackName);
   if (live?.status !== liveStatusBefore) violations.push(`live-changed: ${liveStackName} went from ${liveStatusBefore} to ${live?.status}`);
+  const ofLineage = generationPattern(liveStackName);
   const generations = cloudFormation
     .allStacks()
-    .filter((stack) => stack.status !== 'DELETE_COMPLETE' && new RegExp(`^${liveStackName}-[0-9a-f]{8}$`).test(stack.stackName));
+    .filter((stack) => stack.status !== 'DELETE_COMPLETE' && stack.stackName !== liveStackName && ofLineage.test(stack.stackName));
   if (generations.length > 1) violations.push(`too-many-stacks: ${generations.length} new generations beside ${liveStackName}: ${generations.map((stack) => stack.stackName).join(', ')}`);
   const created = generations.some((stack) => stack.status === 'CREATE_COMPLETE');
   for (const outcome of outcomes) {

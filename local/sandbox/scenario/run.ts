@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { AWAIT_APPROVAL_STATE } from '../../../functions/shared/approval-wait';
 import type { CodePipelineEvent } from 'aws-lambda';
 import type { TaskHandler } from '../../engine';
 import type { PipelineJobResult } from '../codepipeline/job-runner';
@@ -130,7 +131,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     if (!options.answerApproval) throw new Error(`Scenario ${scenario.name} answers an approval request: give runScenario an answerApproval.`);
     const answerApproval = options.answerApproval;
     sandbox.stepFunctions.taskTokens.onScheduled(({ executionArn, state }) => {
-      if (state !== 'Await Approval') return;
+      if (state !== AWAIT_APPROVAL_STATE) return;
       // Once the request is out, as a person would: after the notification.
       answers.push(new Promise((resolve) => setTimeout(resolve, 10)).then(() => answerApproval(executionArn, { approve: answer === 'approve', ...(reason ? { reason } : {}) })));
     });
