@@ -10,7 +10,7 @@ import { ContinuationTokenError, ExecutionMissingError, ExecutionOverdueError, E
 import { failureReport } from './execution-failure';
 import { successReport } from './execution-output';
 import { AWAIT_APPROVAL_STATE } from '../shared/approval-wait';
-import { approvalWaitSummary, blockedChangesAwaitingApproval } from './approval-wait';
+import { approvalWaitSummary, blockedChangesAwaitingApproval } from './approval-summary';
 import type { JobOutcome } from './job-result';
 import { DEADLINE_GRACE_MS, STATUS_UNREADABLE_LIMIT_MS } from './limits';
 import { currentStateOf, percentCompleteFor } from './progress';
