@@ -37,6 +37,7 @@ export const handler = withDeploymentTarget(async ({ deployment, stack, changeSe
   const suffix = generationSuffix(previousStackId, deployment);
   const stackName = `${lineage}-${suffix}`;
 
+  // Listed again rather than taken from deployment.generations: a stack made since Find Live Generation counts too.
   const generations = await listGenerations(lineage);
   const maxStacks = deployment.maxStacks ?? DEFAULT_MAX_STACKS;
   const after = new Set([...generations.map((generation) => generation.stackName), stackName]);
